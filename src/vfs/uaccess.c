@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/* Client memory access with the kernel's EFAULT semantics; see uaccess.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "uaccess.h"
+
+static pid_t self_pid;		/* written at init and in the atfork child */
+static int vm_copy_broken;	/* set once if process_vm_* cannot work */
+
+static pid_t uaccess_pid(void)
+{
+	pid_t pid = __atomic_load_n(&self_pid, __ATOMIC_RELAXED);
+
+	if (unlikely(!pid)) {
+		pid = (pid_t)syscall(SYS_getpid);
+		__atomic_store_n(&self_pid, pid, __ATOMIC_RELAXED);
+	}
+	return pid;
+}
+
+void uaccess_atfork_child(void)
+{
+	__atomic_store_n(&self_pid, (pid_t)syscall(SYS_getpid),
+			 __ATOMIC_RELAXED);
+}
+
+static void vm_copy_give_up(int err)
+{
+	if (!__atomic_exchange_n(&vm_copy_broken, 1, __ATOMIC_RELAXED))
+		fprintf(stderr,
+			"uvfio: process_vm_readv unavailable (%s): bad client pointers will crash instead of EFAULT\n",
+			strerror(err));
+}
+
+/* Returns 0, -EFAULT, or 1 when the caller must fall back to memcpy. */
+static int vm_copy(void *to, const void *from, size_t n, bool to_client)
+{
+	struct iovec local, remote;
+	ssize_t done;
+	int saved = errno;
+
+	if (!n)
+		return 0;
+	if (__atomic_load_n(&vm_copy_broken, __ATOMIC_RELAXED))
+		return 1;
+	if (to_client) {
+		local.iov_base = (void *)from;
+		remote.iov_base = to;
+	} else {
+		local.iov_base = to;
+		remote.iov_base = (void *)from;
+	}
+	local.iov_len = remote.iov_len = n;
+	if (to_client)
+		done = process_vm_writev(uaccess_pid(), &local, 1, &remote, 1,
+					 0);
+	else
+		done = process_vm_readv(uaccess_pid(), &local, 1, &remote, 1,
+					0);
+	if (done < 0 && (errno == ENOSYS || errno == EPERM)) {
+		vm_copy_give_up(errno);
+		errno = saved;
+		return 1;
+	}
+	errno = saved;
+	return done == (ssize_t)n ? 0 : -EFAULT;
+}
+
+int copy_from_user(void *to, const void __user *from, size_t n)
+{
+	int ret = vm_copy(to, from, n, false);
+
+	if (ret == 1) {
+		memcpy(to, from, n);
+		ret = 0;
+	}
+	return ret;
+}
+
+int copy_to_user(void __user *to, const void *from, size_t n)
+{
+	int ret = vm_copy(to, from, n, true);
+
+	if (ret == 1) {
+		memcpy(to, from, n);
+		ret = 0;
+	}
+	return ret;
+}
+
+int check_zeroed_user(const void __user *from, size_t size)
+{
+	const char *p = from;
+	char buf[256];
+
+	while (size) {
+		size_t chunk = min_t(size_t, size, sizeof(buf));
+		int ret = copy_from_user(buf, p, chunk);
+
+		if (ret)
+			return ret;
+		for (size_t i = 0; i < chunk; i++)
+			if (buf[i])
+				return 0;
+		p += chunk;
+		size -= chunk;
+	}
+	return 1;
+}
+
+int copy_struct_from_user(void *dst, size_t ksize, const void __user *src,
+			  size_t usize)
+{
+	size_t size = min_t(size_t, ksize, usize);
+	int ret;
+
+	if (usize < ksize) {
+		memset((char *)dst + size, 0, ksize - size);
+	} else if (usize > ksize) {
+		ret = check_zeroed_user((const char *)src + ksize,
+					usize - ksize);
+		if (ret <= 0)
+			return ret ?: -E2BIG;
+	}
+	return copy_from_user(dst, src, size);
+}
