@@ -41,7 +41,7 @@ TEST_SRCS   := $(wildcard tests/uapi/*.c tests/stress/*.c tests/unit/*.c)
 TESTS       := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCHES     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all check demo bench install clean tsan-check
+.PHONY: all check demo bench install clean tsan
 all: $(TOOL) $(SHLIB) $(PRELOAD) $(PCFILE) $(EXAMPLES) $(TESTS) $(BENCHES)
 
 $(BUILD)/obj/%.o: %.c
@@ -91,8 +91,15 @@ $(BUILD)/bench/%: bench/%.c $(ARCHIVE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVE) $(LDLIBS)
 
-check: all
+# The stress tests run a second time under ThreadSanitizer (build-thread/).
+check: all tsan
 	BUILD=$(BUILD) tests/run.sh
+
+tsan:
+ifeq ($(SAN),)
+	$(MAKE) SAN=thread build-thread/libuvfio-preload.so \
+		$(patsubst tests/%.c,build-thread/tests/%,$(wildcard tests/stress/*.c))
+endif
 
 demo: $(TOOL) $(PRELOAD) $(BUILD)/examples/cdev_lifecycle
 	$(TOOL) run -- $(BUILD)/examples/cdev_lifecycle

@@ -35,6 +35,13 @@ struct fd_slot {
 	unsigned long readers;		/* seq_cst inc; release dec */
 };
 
+/*
+ * A slot whose fd is being closed: the number is still ours, so calls on it
+ * answer EBADF, as the kernel's would once close began, instead of reaching
+ * the placeholder behind it.
+ */
+#define FDT_CLOSING	((struct uvfio_file *)1)
+
 /* Chunk pointers: set once by CAS with release, read with acquire. */
 static struct fd_slot *fdt_chunks[FDT_CHUNKS];
 
@@ -61,12 +68,18 @@ static struct fd_slot *fdt_slot(int fd, bool create)
 	return &slots[fd & (FDT_CHUNK - 1)];
 }
 
-/* Takes the slot's file out; the caller owns the slot's reference. */
-static struct uvfio_file *fdt_slot_take(struct fd_slot *slot)
+/*
+ * Takes the slot's file out, leaving @mark behind (NULL or FDT_CLOSING);
+ * the caller owns the slot's reference. Returns NULL if there was no file.
+ */
+static struct uvfio_file *fdt_slot_take(struct fd_slot *slot,
+					struct uvfio_file *mark)
 {
 	struct uvfio_file *file;
 
-	file = __atomic_exchange_n(&slot->file, NULL, __ATOMIC_SEQ_CST);
+	file = __atomic_exchange_n(&slot->file, mark, __ATOMIC_SEQ_CST);
+	if (file == FDT_CLOSING)
+		return NULL;
 	/* Paired with the reader count in uvfio_fget(). */
 	while (file && __atomic_load_n(&slot->readers, __ATOMIC_ACQUIRE))
 		sched_yield();
@@ -82,7 +95,7 @@ static void fdt_slot_set(struct fd_slot *slot, struct uvfio_file *file)
 	 * it out again, so its placeholder was closed behind our back.
 	 */
 	stale = __atomic_exchange_n(&slot->file, file, __ATOMIC_SEQ_CST);
-	if (stale) {
+	if (stale && stale != FDT_CLOSING) {
 		while (__atomic_load_n(&slot->readers, __ATOMIC_ACQUIRE))
 			sched_yield();
 		uvfio_file_put(stale);
@@ -139,6 +152,8 @@ struct uvfio_file *uvfio_fget(int fd)
 	/* Paired with the wait in fdt_slot_take(). */
 	__atomic_add_fetch(&slot->readers, 1, __ATOMIC_SEQ_CST);
 	file = __atomic_load_n(&slot->file, __ATOMIC_SEQ_CST);
+	if (file == FDT_CLOSING)
+		file = NULL;
 	if (file)
 		uvfio_file_get(file);
 	__atomic_sub_fetch(&slot->readers, 1, __ATOMIC_RELEASE);
@@ -153,20 +168,28 @@ bool uvfio_fd_tracked(int fd)
 }
 
 /*
- * close() of an fd: forget it first, so the number is never ours once the
- * kernel can hand it out again, then close the placeholder and put the file.
+ * close() of an fd: mark it closing, so concurrent calls get EBADF rather
+ * than the placeholder; close the placeholder; then forget the number, unless
+ * an open that the kernel gave the same number has already claimed it; and
+ * put the file last, so a call still running on it keeps it alive.
  * Returns what the real close returned (0 or -errno).
  */
 int uvfio_fd_close(int fd)
 {
 	struct fd_slot *slot = fdt_slot(fd, false);
-	struct uvfio_file *file = slot ? fdt_slot_take(slot) : NULL;
+	struct uvfio_file *file = NULL, *closing = FDT_CLOSING;
 	int saved = errno;
 	int ret = 0;
 
+	if (slot)
+		file = fdt_slot_take(slot, FDT_CLOSING);
 	if (syscall(SYS_close, fd))
 		ret = -errno;
 	errno = saved;
+	if (slot)
+		__atomic_compare_exchange_n(&slot->file, &closing, NULL, false,
+					    __ATOMIC_SEQ_CST,
+					    __ATOMIC_RELAXED);
 	uvfio_file_put(file);
 	return ret;
 }
@@ -186,7 +209,7 @@ void uvfio_fd_dup_done(int oldfd, int newfd)
 	file = uvfio_fget(oldfd);
 	slot = fdt_slot(newfd, file != NULL);
 	if (slot)
-		uvfio_file_put(fdt_slot_take(slot));
+		uvfio_file_put(fdt_slot_take(slot, NULL));
 	if (file && slot)
 		fdt_slot_set(slot, file);
 	else

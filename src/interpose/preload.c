@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Setting up the emulated kernel when libuvfio-preload.so loads.
+ *
+ * The environment says what to emulate. UVFIO_DEVICES lists the devices,
+ * specs separated by ';' ("edu" when unset), and each process of the run
+ * creates the same devices in the same order, so they agree on every
+ * address and vfioN. UVFIO_ROOT names the sysfs and /dev tree that
+ * "uvfio run" wrote for them. A program started with LD_PRELOAD alone gets
+ * a private tree instead, which the process that made it removes at exit.
+ *
+ * A setup failure is one line on stderr and _exit(2): the program has not
+ * started, and running it without its devices would only fail later and
+ * less clearly.
+ */
+#undef _FILE_OFFSET_BITS
+#undef _TIME_BITS
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uvfio/uvfio.h>
+
+#include "real.h"
+
+/* The private tree, and the one process that may remove it. */
+static char private_root[PATH_MAX];
+static pid_t private_root_owner;
+
+static __attribute__((noreturn)) void preload_die(const char *what,
+						  const char *arg,
+						  const char *why)
+{
+	fprintf(stderr, "uvfio: %s \"%s\": %s\n", what, arg, why);
+	_exit(2);
+}
+
+static const char *device_error(int err)
+{
+	switch (err) {
+	case -ENODEV:
+		return "unknown device model";
+	case -EINVAL:
+		return "malformed device spec";
+	case -EEXIST:
+		return "address already taken";
+	default:
+		return strerror(-err);
+	}
+}
+
+static void preload_add_devices(void)
+{
+	const char *env = getenv("UVFIO_DEVICES") ?: "edu";
+	char *specs, *spec, *save;
+	int ret;
+
+	specs = strdup(env);
+	if (!specs)
+		preload_die("UVFIO_DEVICES", env, strerror(ENOMEM));
+	for (spec = strtok_r(specs, ";", &save); spec;
+	     spec = strtok_r(NULL, ";", &save)) {
+		ret = uvfio_device_add(spec);
+		if (ret < 0)
+			preload_die("UVFIO_DEVICES: device", spec,
+				    device_error(ret));
+	}
+	free(specs);
+}
+
+/*
+ * Removes @name in @dirfd and everything below it, without following a
+ * symlink (the sysfs tree is full of them). Best effort: an exiting process
+ * has nobody to report to. Linux answers unlink of a directory with EISDIR.
+ */
+static void remove_tree_at(int dirfd, const char *name)
+{
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	if (!unlinkat(dirfd, name, 0) || errno != EISDIR)
+		return;
+	fd = REAL(openat)(dirfd, name,
+			  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		REAL(close)(fd);
+		return;
+	}
+	while ((de = REAL(readdir)(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			remove_tree_at(fd, de->d_name);
+	closedir(dir);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+static void remove_private_root(void)
+{
+	int saved = errno;
+
+	/* A fork child inherits the handler, not the tree. */
+	if (getpid() == private_root_owner)
+		remove_tree_at(AT_FDCWD, private_root);
+	errno = saved;
+}
+
+/* A tree of our own, under $TMPDIR or /tmp, removed at exit. */
+static void preload_make_private_root(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	int ret;
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	ret = snprintf(private_root, sizeof(private_root), "%s/uvfio.XXXXXX",
+		       tmp);
+	if (ret < 0 || (size_t)ret >= sizeof(private_root))
+		preload_die("TMPDIR", tmp, strerror(ENAMETOOLONG));
+	if (!mkdtemp(private_root))
+		preload_die("cannot create a directory in", tmp,
+			    strerror(errno));
+	private_root_owner = getpid();
+
+	ret = uvfio_sysfs_populate(private_root);
+	if (!ret)
+		ret = uvfio_sysfs_set_root(private_root);
+	if (ret) {
+		remove_tree_at(AT_FDCWD, private_root);
+		preload_die("cannot set up the emulated sysfs in",
+			    private_root, strerror(-ret));
+	}
+	if (atexit(remove_private_root)) {
+		remove_tree_at(AT_FDCWD, private_root);
+		preload_die("cannot register the removal of", private_root,
+			    strerror(ENOMEM));
+	}
+}
+
+static void preload_setup_root(void)
+{
+	const char *root = getenv("UVFIO_ROOT");
+	int ret;
+
+	if (!root || !*root) {
+		preload_make_private_root();
+		return;
+	}
+	ret = uvfio_sysfs_set_root(root);
+	if (ret)
+		preload_die("UVFIO_ROOT", root, strerror(-ret));
+}
+
+/*
+ * After real.c's constructor (101), so the file operations above can use
+ * REAL() without resolving; the library itself must need no constructor
+ * of its own before uvfio_device_add().
+ */
+__attribute__((constructor(102))) static void uvfio_preload_init(void)
+{
+	int saved = errno;
+
+	preload_add_devices();
+	preload_setup_root();
+	errno = saved;
+}
