@@ -58,11 +58,14 @@ $(SHLIB): $(LIB_OBJS) src/uvfio.sym
 	ln -sf $(notdir $@) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $(BUILD)/libuvfio.so
 
-# The preload carries its own copy of the emulated kernel and exports only
-# the libc names it wraps (src/interpose/preload.sym).
-$(PRELOAD): $(PRELOAD_OBJS) $(ARCHIVE) src/interpose/preload.sym
+# The preload is only the libc wrappers (src/interpose/preload.sym): the
+# emulated kernel lives in libuvfio.so, found next to the preload or in the
+# lib directory above it, so device plugins linked against libuvfio.so share
+# the one emulated kernel of the process.
+$(PRELOAD): $(PRELOAD_OBJS) $(SHLIB) src/interpose/preload.sym
 	$(CC) -shared -Wl,--version-script=src/interpose/preload.sym \
-		-Wl,--no-undefined $(LDFLAGS) -o $@ $(PRELOAD_OBJS) $(ARCHIVE) $(LDLIBS)
+		-Wl,--no-undefined -Wl,-rpath,'$$ORIGIN:$$ORIGIN/..' $(LDFLAGS) \
+		-o $@ $(PRELOAD_OBJS) -L$(BUILD) -l:$(SONAME) $(LDLIBS)
 
 $(TOOL): $(BUILD)/obj/tools/uvfio.o $(ARCHIVE)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -220,6 +220,10 @@ void vfio_device_atfork_prepare(void)
 		mutex_lock(&dev_set->lock);
 }
 
+/*
+ * Both sides of the fork unlock: in the child the forking thread, which took
+ * the locks in prepare, is the only thread left, and it still owns them.
+ */
 void vfio_device_atfork_parent(void)
 {
 	struct vfio_device_set *dev_set;
@@ -231,9 +235,5 @@ void vfio_device_atfork_parent(void)
 
 void vfio_device_atfork_child(void)
 {
-	struct vfio_device_set *dev_set;
-
-	list_for_each_entry(dev_set, &vfio_dev_sets, node)
-		mutex_reinit_after_fork(&dev_set->lock);
-	mutex_reinit_after_fork(&vfio_devices_lock);
+	vfio_device_atfork_parent();
 }

@@ -48,16 +48,6 @@ static inline int mutex_held_by_me(struct mutex *m)
 			     pthread_self());
 }
 
-/*
- * After fork() only the forking thread exists; a lock another thread held is
- * stuck forever. The atfork child handlers call this on locks they took in
- * the prepare handler (held by this thread) to hand them back.
- */
-static inline void mutex_reinit_after_fork(struct mutex *m)
-{
-	mutex_init(m);
-}
-
 #define lockdep_assert_held(m)	assert(mutex_held_by_me(m))
 
 #endif /* UVFIO_UTIL_MUTEX_H */
