@@ -32,9 +32,14 @@ run() {
 	failed=$((failed + notok))
 }
 
+# A program may name its devices in tests/<dir>/<name>.args, e.g.
+# "--device edu --device edu"; else it gets the default edu.
 for t in "$BUILD"/tests/uapi/* "$BUILD"/tests/stress/*; do
 	[ -x "$t" ] || continue
-	run "${t#"$BUILD"/}" "$BUILD/uvfio" run -- "$t"
+	rel=${t#"$BUILD"/}
+	args=()
+	[ -f "$rel.args" ] && read -r -a args <"$rel.args"
+	run "$rel" "$BUILD/uvfio" run "${args[@]}" -- "$t"
 done
 for t in "$BUILD"/tests/unit/*; do
 	[ -x "$t" ] || continue

@@ -31,6 +31,12 @@ extern "C" {
 #endif
 
 /*
+ * An emulated device, as device models and DMA see it (opaque). It is the
+ * same object the VFIO core calls a vfio_device.
+ */
+struct uvfio_device;
+
+/*
  * uvfio_device_add - create an emulated PCI device bound to vfio-pci.
  * @spec: "MODEL[,bdf=DDDD:BB:DD.F]", for example "edu" or
  *        "edu,bdf=0000:00:05.0". Without bdf the device takes the first free

@@ -98,6 +98,18 @@ struct vfio_device_file {
 	struct iommufd_ctx *iommufd;	/* dev_set->lock */
 };
 
+/* The public API's opaque handle is the device itself. */
+struct uvfio_device;
+static inline struct vfio_device *vfio_device_from_uvfio(struct uvfio_device *d)
+{
+	return (struct vfio_device *)d;
+}
+
+static inline struct uvfio_device *vfio_device_to_uvfio(struct vfio_device *d)
+{
+	return (struct uvfio_device *)d;
+}
+
 #if defined(__LP64__)
 /* The kernel's layout, which the mailing-list review asked for. */
 _Static_assert(offsetof(struct vfio_device_file, access_granted) == 16,
