@@ -67,6 +67,7 @@ $(PRELOAD): $(PRELOAD_OBJS) $(SHLIB) src/interpose/preload.sym
 		-Wl,--no-undefined -Wl,-rpath,'$$ORIGIN:$$ORIGIN/..' $(LDFLAGS) \
 		-o $@ $(PRELOAD_OBJS) -L$(BUILD) -l:$(SONAME) $(LDLIBS)
 
+$(BUILD)/obj/tools/uvfio.o: CPPFLAGS += -DUVFIO_VERSION=\"$(VERSION)\"
 $(TOOL): $(BUILD)/obj/tools/uvfio.o $(ARCHIVE)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

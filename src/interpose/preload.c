@@ -8,6 +8,10 @@
  * address and vfioN. UVFIO_ROOT names the sysfs and /dev tree that
  * "uvfio run" wrote for them. A program started with LD_PRELOAD alone gets
  * a private tree instead, which the process that made it removes at exit.
+ * A process that execs without exiting (a shell running its last command)
+ * never runs its exit handlers, so the tree travels through the exec in
+ * UVFIO_PRIVATE_ROOT="<pid>:<dir>" and the new image adopts it when the pid
+ * is still its own; a forked child that execs makes a tree of its own.
  *
  * A setup failure is one line on stderr and _exit(2): the program has not
  * started, and running it without its devices would only fail later and
@@ -22,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +35,8 @@
 #include <uvfio/uvfio.h>
 
 #include "real.h"
+
+#define PRIVATE_ROOT_ENV	"UVFIO_PRIVATE_ROOT"
 
 /* The private tree, and the one process that may remove it. */
 static char private_root[PATH_MAX];
@@ -115,8 +122,48 @@ static void remove_private_root(void)
 	errno = saved;
 }
 
-/* A tree of our own, under $TMPDIR or /tmp, removed at exit. */
-static void preload_make_private_root(void)
+/* Serves the tree at private_root and removes it when this process exits. */
+static void private_root_own(void)
+{
+	char env[PATH_MAX + 16];
+	int ret;
+
+	private_root_owner = getpid();
+	ret = uvfio_sysfs_set_root(private_root);
+	if (!ret && atexit(remove_private_root))
+		ret = -ENOMEM;
+	snprintf(env, sizeof(env), "%d:%s", (int)private_root_owner,
+		 private_root);
+	if (!ret && setenv(PRIVATE_ROOT_ENV, env, 1))
+		ret = -errno;
+	if (ret) {
+		remove_tree_at(AT_FDCWD, private_root);
+		preload_die("cannot set up the emulated sysfs in",
+			    private_root, strerror(-ret));
+	}
+}
+
+/* The tree this pid made before it exec'd us, if it still exists. */
+static bool private_root_adopt(void)
+{
+	const char *env = getenv(PRIVATE_ROOT_ENV);
+	const char *dir;
+	char *end;
+
+	if (!env)
+		return false;
+	if (strtol(env, &end, 10) != getpid() || *end != ':')
+		return false;
+	dir = end + 1;
+	if (strlen(dir) >= sizeof(private_root) ||
+	    REAL(access)(dir, F_OK))
+		return false;
+	strcpy(private_root, dir);
+	return true;
+}
+
+/* A tree of our own, under $TMPDIR or /tmp. */
+static void private_root_make(void)
 {
 	const char *tmp = getenv("TMPDIR");
 	int ret;
@@ -130,20 +177,11 @@ static void preload_make_private_root(void)
 	if (!mkdtemp(private_root))
 		preload_die("cannot create a directory in", tmp,
 			    strerror(errno));
-	private_root_owner = getpid();
-
 	ret = uvfio_sysfs_populate(private_root);
-	if (!ret)
-		ret = uvfio_sysfs_set_root(private_root);
 	if (ret) {
 		remove_tree_at(AT_FDCWD, private_root);
 		preload_die("cannot set up the emulated sysfs in",
 			    private_root, strerror(-ret));
-	}
-	if (atexit(remove_private_root)) {
-		remove_tree_at(AT_FDCWD, private_root);
-		preload_die("cannot register the removal of", private_root,
-			    strerror(ENOMEM));
 	}
 }
 
@@ -153,7 +191,9 @@ static void preload_setup_root(void)
 	int ret;
 
 	if (!root || !*root) {
-		preload_make_private_root();
+		if (!private_root_adopt())
+			private_root_make();
+		private_root_own();
 		return;
 	}
 	ret = uvfio_sysfs_set_root(root);
@@ -162,9 +202,8 @@ static void preload_setup_root(void)
 }
 
 /*
- * After real.c's constructor (101), so the file operations above can use
- * REAL() without resolving; the library itself must need no constructor
- * of its own before uvfio_device_add().
+ * Runs after real.c's constructor (101). The library brings itself up on
+ * first use, so uvfio_device_add() needs nothing before this.
  */
 __attribute__((constructor(102))) static void uvfio_preload_init(void)
 {

@@ -14,8 +14,15 @@
  * The uvfio_* calls return -errno; this file is the one place that turns
  * that into -1 and errno, and it sets errno only on failure.
  *
+ * Beyond open, stat and the fd calls, the path calls that programs make on
+ * the emulated trees are here too: readlink (iommu_group, driver, and
+ * /proc/self/fd/N of an emulated fd), opendir, access, and the xattr reads
+ * that ls -l makes for every file.
+ *
  * Wrappers come from a few macros, one instantiation per ABI variant of a
- * symbol (stat and stat64, __xstat, the _chk twins of fortified programs).
+ * symbol: stat and stat64, the __xstat generation, the _chk twins that
+ * fortified programs call, and fcntl64, which programs built with
+ * _FILE_OFFSET_BITS=64 call instead of fcntl.
  * For that, this file is compiled with _FILE_OFFSET_BITS and _TIME_BITS
  * undefined, so that <sys/stat.h> declares both stat and stat64 rather than
  * renaming one into the other; _FORTIFY_SOURCE would turn open and read into
@@ -799,8 +806,9 @@ WRAP_LISTXATTR(llistxattr)
 /* ---- fd calls ------------------------------------------------------------ */
 
 /*
- * WRAP_FD - a call on @fd: the emulated file's @emul, or the real @name.
- * @params is the parameter list, @args the argument names in order.
+ * WRAP_FD - a call on an fd: the emulated file's @emul, or the real @name.
+ * @params is the parameter list, which names the fd "fd"; @args are the
+ * argument names in order.
  */
 #define WRAP_FD(ret_t, name, emul, params, args)			\
 UVFIO_EXPORT ret_t name params						\
@@ -829,8 +837,9 @@ WRAP_FD(ssize_t, pwrite64, uvfio_pwrite,
 WRAP_FD(int, close, uvfio_close, (int fd), (fd))
 
 /*
- * WRAP_FD_CHK - the fortified read twins. A @count larger than the buffer
- * goes to the real function, whose check ends the program.
+ * WRAP_FD_CHK - the fortified read twins, whose parameters are named fd,
+ * count and buflen. A count larger than the buffer goes to the real
+ * function, whose check ends the program.
  */
 #define WRAP_FD_CHK(name, emul, params, real_args, emul_args)		\
 UVFIO_EXPORT ssize_t name params					\
@@ -902,8 +911,9 @@ UVFIO_EXPORT int munmap(void *addr, size_t len)
  * The dup family runs the real call whether or not @oldfd is ours: each
  * emulated file sits behind a real placeholder fd, so the kernel picks the
  * number, applies O_CLOEXEC and closes what @newfd was. uvfio_dup_done()
- * then makes the fd table agree, which matters for a non-emulated @oldfd
- * too when @newfd was an emulated fd that the call just closed.
+ * then makes the fd table agree, which matters for a non-emulated oldfd
+ * too when newfd was an emulated fd that the call just closed. @params
+ * names the source fd "oldfd".
  */
 #define WRAP_DUP(name, params, args)					\
 UVFIO_EXPORT int name params						\

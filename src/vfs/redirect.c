@@ -97,7 +97,12 @@ __export int uvfio_path_redirect(const char *path, char *buf, size_t size)
 	if (uvfio_path_normalize(path, norm, sizeof(norm)) ||
 	    !redirect_match(norm))
 		return 0;
-	len = snprintf(buf, size, "%s%s", root, norm);
+	/*
+	 * Match on the normalized path, but hand on the caller's spelling: a
+	 * trailing slash must still demand a directory, and ".." after a
+	 * symlink must resolve as the kernel resolves it, not lexically.
+	 */
+	len = snprintf(buf, size, "%s%s", root, path);
 	if (len < 0 || (size_t)len >= size)
 		return -ENAMETOOLONG;
 	return 1;
