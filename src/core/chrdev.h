@@ -18,5 +18,7 @@
 /* Inode numbers for stat: any stable value unique per node. */
 #define VFIO_DEV_INO_BASE	0x10000
 #define IOMMUFD_INO		0x20000
+#define VFIO_GROUP_INO_BASE	0x30000
+#define VFIO_CONTAINER_INO	0x40000
 
 #endif /* UVFIO_CORE_CHRDEV_H */

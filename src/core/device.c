@@ -113,6 +113,9 @@ int vfio_register_device(struct vfio_device *device, void *set_id)
 	ret = uvfio_node_register(&device->cdev);
 	if (ret)
 		goto err_release_set;
+	ret = vfio_device_set_group(device);
+	if (ret)
+		goto err_release_set;
 	list_add_tail(&device->vfio_list, &vfio_devices);
 	mutex_unlock(&vfio_devices_lock);
 	return 0;

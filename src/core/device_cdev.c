@@ -58,6 +58,11 @@ long vfio_df_ioctl_bind_iommufd(struct vfio_device_file *df,
 	if (df->group)
 		return -EINVAL;
 
+	/* Paired with vfio_device_unblock_group() in the unwind or at unbind. */
+	ret = vfio_device_block_group(device);
+	if (ret)
+		return ret;
+
 	mutex_lock(&device->dev_set->lock);
 	/* One device file cannot be bound twice. */
 	if (df->access_granted) {
@@ -102,6 +107,7 @@ out_put_ictx:
 	df->iommufd = NULL;
 out_unlock:
 	mutex_unlock(&device->dev_set->lock);
+	vfio_device_unblock_group(device);
 	return ret;
 }
 
@@ -123,12 +129,15 @@ void vfio_df_unbind_iommufd(struct vfio_device_file *df)
 	df->iommufd = NULL;
 	device->cdev_opened = false;
 	mutex_unlock(&device->dev_set->lock);
+	vfio_device_unblock_group(device);
 }
 
 /*
  * As vfio_df_ioctl_attach_pt(): the first 12 bytes are read before argsz
- * is checked, and only pt_id is written back. Our driver has no PASID
- * support, so VFIO_DEVICE_ATTACH_PASID is EOPNOTSUPP.
+ * is checked, and only pt_id is written back. vfio-pci has PASID ops, so a
+ * PASID request gets its argsz check; no emulated device has a PASID
+ * capability, and iommufd refuses a PASID attach on a device without
+ * PASIDs (EINVAL, drivers/iommu/iommufd/device.c).
  */
 int vfio_df_ioctl_attach_pt(struct vfio_device_file *df, void __user *arg)
 {
@@ -145,8 +154,15 @@ int vfio_df_ioctl_attach_pt(struct vfio_device_file *df, void __user *arg)
 		return -EINVAL;
 	if (attach.flags & ~(u32)VFIO_DEVICE_ATTACH_PASID)
 		return -EINVAL;
-	if (attach.flags & VFIO_DEVICE_ATTACH_PASID)
-		return -EOPNOTSUPP;
+	if (attach.flags & VFIO_DEVICE_ATTACH_PASID) {
+		if (attach.argsz < offsetofend(
+				struct vfio_device_attach_iommufd_pt, pasid))
+			return -EINVAL;
+		if (copy_from_user(&attach.pasid, &uattach->pasid,
+				   sizeof(attach.pasid)))
+			return -EFAULT;
+		return -EINVAL;
+	}
 
 	mutex_lock(&device->dev_set->lock);
 	ret = vfio_iommufd_physical_attach_ioas(device, &attach.pt_id);
@@ -166,7 +182,11 @@ out_unlock:
 	return ret;
 }
 
-/* As vfio_df_ioctl_detach_pt(): detaching nothing succeeds. */
+/*
+ * As vfio_df_ioctl_detach_pt(): detaching nothing succeeds, and so does
+ * detaching a PASID that was never attached
+ * (vfio_iommufd_physical_pasid_detach_ioas()).
+ */
 int vfio_df_ioctl_detach_pt(struct vfio_device_file *df, void __user *arg)
 {
 	struct vfio_device_detach_iommufd_pt __user *udetach = arg;
@@ -181,8 +201,15 @@ int vfio_df_ioctl_detach_pt(struct vfio_device_file *df, void __user *arg)
 		return -EINVAL;
 	if (detach.flags & ~(u32)VFIO_DEVICE_DETACH_PASID)
 		return -EINVAL;
-	if (detach.flags & VFIO_DEVICE_DETACH_PASID)
-		return -EOPNOTSUPP;
+	if (detach.flags & VFIO_DEVICE_DETACH_PASID) {
+		if (detach.argsz < offsetofend(
+				struct vfio_device_detach_iommufd_pt, pasid))
+			return -EINVAL;
+		if (copy_from_user(&detach.pasid, &udetach->pasid,
+				   sizeof(detach.pasid)))
+			return -EFAULT;
+		return 0;
+	}
 
 	mutex_lock(&device->dev_set->lock);
 	vfio_iommufd_physical_detach_ioas(device);

@@ -27,34 +27,41 @@ struct vfio_device_file *vfio_allocate_device_file(struct vfio_device *device)
 	return df;
 }
 
-static void vfio_free_device_file(struct vfio_device_file *df)
+void vfio_free_device_file(struct vfio_device_file *df)
 {
 	pthread_spin_destroy(&df->kvm_ref_lock);
 	free(df);
 }
 
-/* The 0 -> 1 open of the device: bind to iommufd, then the driver's open. */
+/*
+ * The 0 -> 1 open of the device: bind to iommufd (cdev, or a group whose
+ * container is an iommufd) or use the group's container, then the driver's
+ * open.
+ */
 static int vfio_df_device_first_open(struct vfio_device_file *df)
 {
 	struct vfio_device *device = df->device;
 	int ret;
 
 	lockdep_assert_held(&device->dev_set->lock);
-	if (df->iommufd) {
+	if (df->iommufd)
 		ret = vfio_df_iommufd_bind(df);
-		if (ret)
-			return ret;
-	}
+	else
+		ret = vfio_device_group_use_iommu(device);
+	if (ret)
+		return ret;
 	if (device->ops->open_device) {
 		ret = device->ops->open_device(device);
 		if (ret)
-			goto err_unbind;
+			goto err_unuse_iommu;
 	}
 	return 0;
 
-err_unbind:
+err_unuse_iommu:
 	if (df->iommufd)
 		vfio_df_iommufd_unbind(df);
+	else
+		vfio_device_group_unuse_iommu(device);
 	return ret;
 }
 
@@ -67,6 +74,8 @@ static void vfio_df_device_last_close(struct vfio_device_file *df)
 		device->ops->close_device(device);
 	if (df->iommufd)
 		vfio_df_iommufd_unbind(df);
+	else
+		vfio_device_group_unuse_iommu(device);
 }
 
 /*
@@ -140,6 +149,8 @@ static void vfio_device_fops_release(struct uvfio_file *file)
 
 	if (!df->group)
 		vfio_df_unbind_iommufd(df);
+	else
+		vfio_df_group_close(df);
 	vfio_free_device_file(df);
 	vfio_device_put_registration(device);
 }

@@ -39,7 +39,8 @@ static void uvfio_atfork_child(void)
 static void __uvfio_init(void)
 {
 	vfs_trace_init();
-	uvfio_init_ret = iommufd_register_node();
+	uvfio_init_ret = iommufd_register_node() ?:
+			 vfio_container_register_node();
 	if (!uvfio_init_ret)
 		uvfio_init_ret = -pthread_atfork(uvfio_atfork_prepare,
 						 uvfio_atfork_parent,

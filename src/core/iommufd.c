@@ -65,3 +65,38 @@ void vfio_iommufd_physical_detach_ioas(struct vfio_device *vdev)
 	iommufd_device_detach(vdev->iommufd_device);
 	vdev->iommufd_attached = false;
 }
+
+/*
+ * The legacy path cannot name an IOAS, so a group whose container is an
+ * iommufd attaches its devices to the compat IOAS
+ * (vfio_iommufd_compat_attach_ioas() in drivers/vfio/iommufd.c).
+ */
+int vfio_iommufd_compat_attach_ioas(struct vfio_device *vdev,
+				    struct iommufd_ctx *ictx)
+{
+	u32 ioas_id;
+	int ret;
+
+	lockdep_assert_held(&vdev->dev_set->lock);
+	ret = iommufd_vfio_compat_ioas_get_id(ictx, &ioas_id);
+	if (ret)
+		return ret;
+	return vfio_iommufd_physical_attach_ioas(vdev, &ioas_id);
+}
+
+/*
+ * Until iommufd's VFIO compat container exists (src/iommufd/vfio_compat.c,
+ * issue 3), an iommufd cannot serve as a group's container. These weak
+ * stand-ins give way to the real definitions as soon as they are linked in.
+ */
+__attribute__((weak)) int
+iommufd_vfio_compat_ioas_create(struct iommufd_ctx *ictx)
+{
+	return -ENODEV;
+}
+
+__attribute__((weak)) int
+iommufd_vfio_compat_ioas_get_id(struct iommufd_ctx *ictx, u32 *out_ioas_id)
+{
+	return -ENODEV;
+}

@@ -47,6 +47,8 @@ struct vfio_device_ops {
 	ssize_t (*write)(struct vfio_device *vdev, const char __user *buf,
 			 size_t count, s64 *ppos);
 	int (*mmap)(struct vfio_device *vdev, struct uvfio_vma *vma);
+	/* GROUP_GET_DEVICE_FD's name: 1 match, 0 not, -errno refused. */
+	int (*match)(struct vfio_device *vdev, const char *buf);
 	/* Frees the driver's structure once the last registration ref goes. */
 	void (*release)(struct vfio_device *vdev);
 };
@@ -76,6 +78,53 @@ struct vfio_device {
 
 	struct uvfio_node cdev;		/* /dev/vfio/devices/vfioN */
 	struct list_head vfio_list;	/* vfio_devices_lock in device.c */
+
+	struct vfio_group *group;	/* immutable once registered */
+	struct list_head group_next;	/* group->device_lock */
+};
+
+/*
+ * The group of devices an IOMMU cannot tell apart, and its file
+ * /dev/vfio/<id>: the legacy way to a device. It has a single opener, and it
+ * and the cdevs of its devices exclude each other.
+ * Lock order: group_lock, then container->group_lock, then dev_set->lock.
+ */
+struct vfio_group {
+	unsigned int id;		/* immutable: the IOMMU group number */
+	unsigned int minor;		/* immutable */
+	struct uvfio_node node;		/* /dev/vfio/<id> */
+	struct mutex group_lock;	/* protects the fields below */
+	struct uvfio_file *opened_file;	/* group_lock: the one open fd */
+	unsigned int cdev_device_open_cnt; /* group_lock: bound cdev fds */
+	struct vfio_container *container;  /* group_lock */
+	/* group_lock: 1 for the group fd, +1 per device opened through it */
+	unsigned int container_users;
+	struct iommufd_ctx *iommufd;	/* group_lock: an iommufd as container */
+	struct list_head container_next;	/* container->group_lock */
+	struct mutex device_lock;	/* protects device_list */
+	struct list_head device_list;
+	struct list_head vfio_next;	/* vfio_groups_lock in group.c */
+};
+
+/* What an IOMMU driver for the legacy container implements (type1). */
+struct vfio_iommu_driver_ops {
+	const char *name;
+	/* Makes the driver's state for SET_IOMMU(@arg); ERR_PTR on error. */
+	void *(*open)(unsigned long arg);
+	void (*release)(void *iommu_data);
+	/* @iommu_data is NULL for CHECK_EXTENSION before SET_IOMMU. */
+	long (*ioctl)(void *iommu_data, unsigned int cmd, unsigned long arg);
+	int (*attach_group)(void *iommu_data, struct vfio_group *group);
+	void (*detach_group)(void *iommu_data, struct vfio_group *group);
+};
+
+/* /dev/vfio/vfio: a set of groups sharing one IOMMU context. */
+struct vfio_container {
+	refcount_t refs;	/* the container fd and each attached group */
+	pthread_rwlock_t group_lock;	/* protects group_list and the iommu */
+	struct list_head group_list;	/* group_lock */
+	const struct vfio_iommu_driver_ops *iommu_driver;	/* group_lock */
+	void *iommu_data;					/* group_lock */
 };
 
 /*
@@ -118,6 +167,21 @@ _Static_assert(offsetof(struct vfio_device_file, devid) == 20,
 	       "devid fills the hole after access_granted");
 #endif
 
+/* info_cap.c: capability chains of the info ioctls. */
+struct vfio_info_cap_header;
+struct vfio_info_cap {
+	void *buf;
+	size_t size;
+	int error;	/* -ENOMEM once an add failed */
+};
+struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
+					       size_t size, u16 id,
+					       u16 version);
+void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset);
+int vfio_info_cap_copy(struct vfio_info_cap *caps, void __user *arg,
+		       size_t info_size, u32 *argsz, u32 *cap_offset);
+void vfio_info_cap_free(struct vfio_info_cap *caps);
+
 /* device.c: registration and device sets. */
 int vfio_register_device(struct vfio_device *device, void *set_id);
 void vfio_unregister_device(struct vfio_device *device);
@@ -134,10 +198,29 @@ void vfio_device_atfork_child(void);
 /* device_file.c: the device fd and its gated fops. */
 extern const struct uvfio_file_operations vfio_device_fops;
 struct vfio_device_file *vfio_allocate_device_file(struct vfio_device *device);
+void vfio_free_device_file(struct vfio_device_file *df);
 int vfio_df_open(struct vfio_device_file *df);
 void vfio_df_close(struct vfio_device_file *df);
 int vfio_device_fops_cdev_open(struct uvfio_node *node,
 			       struct uvfio_file *file);
+
+/* group.c: the group fd and group-path device fds. */
+int vfio_device_set_group(struct vfio_device *device);
+int vfio_device_block_group(struct vfio_device *device);
+void vfio_device_unblock_group(struct vfio_device *device);
+int vfio_device_group_use_iommu(struct vfio_device *device);
+void vfio_device_group_unuse_iommu(struct vfio_device *device);
+void vfio_df_group_close(struct vfio_device_file *df);
+
+/* container.c: /dev/vfio/vfio and the IOMMU driver registry. */
+int vfio_container_register_node(void);
+struct vfio_container *vfio_container_from_file(struct uvfio_file *file);
+int vfio_container_attach_group(struct vfio_container *container,
+				struct vfio_group *group);
+void vfio_group_detach_container(struct vfio_group *group);
+int vfio_group_use_container(struct vfio_group *group);
+void vfio_group_unuse_container(struct vfio_group *group);
+extern const struct vfio_iommu_driver_ops vfio_iommu_type1_ops;
 
 /* device_cdev.c: bind, attach, detach and the unbind at close. */
 long vfio_df_ioctl_bind_iommufd(struct vfio_device_file *df,
@@ -151,5 +234,7 @@ int vfio_df_iommufd_bind(struct vfio_device_file *df);
 void vfio_df_iommufd_unbind(struct vfio_device_file *df);
 int vfio_iommufd_physical_attach_ioas(struct vfio_device *vdev, u32 *pt_id);
 void vfio_iommufd_physical_detach_ioas(struct vfio_device *vdev);
+int vfio_iommufd_compat_attach_ioas(struct vfio_device *vdev,
+				    struct iommufd_ctx *ictx);
 
 #endif /* UVFIO_CORE_VFIO_H */

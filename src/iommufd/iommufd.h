@@ -10,6 +10,7 @@
 
 struct iommufd_ctx;
 struct iommufd_device;
+struct uvfio_file;
 struct vfio_device;
 
 /*
@@ -18,6 +19,7 @@ struct vfio_device;
  * not an iommufd.
  */
 struct iommufd_ctx *iommufd_ctx_from_fd(int fd);
+struct iommufd_ctx *iommufd_ctx_from_file(struct uvfio_file *file);
 void iommufd_ctx_get(struct iommufd_ctx *ictx);
 void iommufd_ctx_put(struct iommufd_ctx *ictx);
 
@@ -37,6 +39,14 @@ void iommufd_device_unbind(struct iommufd_device *idev);
 int iommufd_device_attach(struct iommufd_device *idev, u32 *pt_id);
 int iommufd_device_replace(struct iommufd_device *idev, u32 *pt_id);
 void iommufd_device_detach(struct iommufd_device *idev);
+
+/*
+ * The VFIO compat container on an iommufd: a group SET_CONTAINER with an
+ * iommufd creates (or reuses) the compat IOAS; the group path's first device
+ * open attaches to it.
+ */
+int iommufd_vfio_compat_ioas_create(struct iommufd_ctx *ictx);
+int iommufd_vfio_compat_ioas_get_id(struct iommufd_ctx *ictx, u32 *out_ioas_id);
 
 /* Registers /dev/iommu. */
 int iommufd_register_node(void);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -303,26 +302,27 @@ void iommufd_ctx_put(struct iommufd_ctx *ictx)
 		iommufd_ctx_destroy(ictx);
 }
 
+/* The context of an open iommufd file, with a reference; -EBADFD if not one. */
+struct iommufd_ctx *iommufd_ctx_from_file(struct uvfio_file *file)
+{
+	struct iommufd_ctx *ictx;
+
+	if (file->f_op != &iommufd_fops)
+		return ERR_PTR(-EBADFD);
+	ictx = file->private_data;
+	iommufd_ctx_get(ictx);
+	return ictx;
+}
+
 struct iommufd_ctx *iommufd_ctx_from_fd(int fd)
 {
 	struct uvfio_file *file = uvfio_fget(fd);
 	struct iommufd_ctx *ictx;
-	int saved;
 
-	if (!file) {
-		saved = errno;
-		/* Not ours: either no file at all, or a file of another kind. */
-		ictx = syscall(SYS_fcntl, fd, F_GETFD) < 0 ? ERR_PTR(-EBADF) :
-							     ERR_PTR(-EBADFD);
-		errno = saved;
-		return ictx;
-	}
-	if (file->f_op != &iommufd_fops) {
-		uvfio_fput(file);
-		return ERR_PTR(-EBADFD);
-	}
-	ictx = file->private_data;
-	iommufd_ctx_get(ictx);
+	/* Not ours: either no file at all, or a file of another kind. */
+	if (!file)
+		return ERR_PTR(uvfio_fd_is_open(fd) ? -EBADFD : -EBADF);
+	ictx = iommufd_ctx_from_file(file);
 	uvfio_fput(file);
 	return ictx;
 }

@@ -167,6 +167,16 @@ bool uvfio_fd_tracked(int fd)
 	return slot && __atomic_load_n(&slot->file, __ATOMIC_ACQUIRE);
 }
 
+/* Whether @fd is open at all, emulated or not (fdget() would find it). */
+bool uvfio_fd_is_open(int fd)
+{
+	int saved = errno;
+	bool open = syscall(SYS_fcntl, fd, F_GETFD) >= 0;
+
+	errno = saved;
+	return open;
+}
+
 /*
  * close() of an fd: mark it closing, so concurrent calls get EBADF rather
  * than the placeholder; close the placeholder; then forget the number, unless

@@ -71,7 +71,12 @@ void uvfio_file_get(struct uvfio_file *file)
 	refcount_inc(&file->f_count);
 }
 
-void uvfio_file_put(struct uvfio_file *file)
+/* Files whose put waits for the current put to finish (see below). */
+#define DEFERRED_PUTS_MAX	16
+static __thread struct uvfio_file *deferred_puts[DEFERRED_PUTS_MAX];
+static __thread unsigned int nr_deferred_puts;
+
+static void __uvfio_file_put(struct uvfio_file *file)
 {
 	if (!file || !refcount_dec_and_test(&file->f_count))
 		return;
@@ -79,6 +84,27 @@ void uvfio_file_put(struct uvfio_file *file)
 		file->f_op->release(file);
 	mutex_destroy(&file->f_pos_lock);
 	free(file);
+}
+
+void uvfio_file_put(struct uvfio_file *file)
+{
+	__uvfio_file_put(file);
+	while (nr_deferred_puts)
+		__uvfio_file_put(deferred_puts[--nr_deferred_puts]);
+}
+
+/*
+ * A put from under a lock that the file's release may take: the kernel's
+ * fput() defers the release to task work; here the put waits until the
+ * outermost uvfio_file_put() of this thread returns from its own release,
+ * or until the current call's file reference is dropped.
+ */
+void uvfio_file_put_deferred(struct uvfio_file *file)
+{
+	/* Nesting is a release within a release: a handful at most. */
+	if (nr_deferred_puts == DEFERRED_PUTS_MAX)
+		abort();
+	deferred_puts[nr_deferred_puts++] = file;
 }
 
 long vfs_ioctl(struct uvfio_file *file, unsigned int cmd, unsigned long arg)

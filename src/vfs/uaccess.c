@@ -2,6 +2,7 @@
 /* Client memory access with the kernel's EFAULT semantics; see uaccess.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -129,4 +130,36 @@ int copy_struct_from_user(void *dst, size_t ksize, const void __user *src,
 			return ret ?: -E2BIG;
 	}
 	return copy_from_user(dst, src, size);
+}
+
+/*
+ * Reads byte runs that never cross a page, so a string that ends just before
+ * an unmapped page is read whole, as the kernel's strnlen_user() reads it.
+ */
+char *strndup_user(const char __user *s, size_t n)
+{
+	const size_t page = 4096;
+	const char *p = s;
+	size_t len = 0;
+	char *buf;
+
+	buf = malloc(n);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	while (len < n) {
+		size_t chunk = page - ((uintptr_t)(p + len) & (page - 1));
+		char *nul;
+
+		chunk = min_t(size_t, chunk, n - len);
+		if (copy_from_user(buf + len, p + len, chunk)) {
+			free(buf);
+			return ERR_PTR(-EFAULT);
+		}
+		nul = memchr(buf + len, '\0', chunk);
+		if (nul)
+			return buf;
+		len += chunk;
+	}
+	free(buf);
+	return ERR_PTR(-EINVAL);
 }

@@ -30,6 +30,12 @@ int check_zeroed_user(const void __user *from, size_t size);
 int __must_check copy_struct_from_user(void *dst, size_t ksize,
 				       const void __user *src, size_t usize);
 
+/*
+ * A NUL-terminated client string of at most @n bytes with its NUL, as the
+ * kernel's strndup_user(): -EFAULT, or -EINVAL when longer. Free with free().
+ */
+char *strndup_user(const char __user *s, size_t n);
+
 #define get_user(x, ptr) copy_from_user(&(x), (ptr), sizeof(x))
 #define put_user(x, ptr)						\
 	({								\

@@ -85,6 +85,7 @@ struct uvfio_file *uvfio_file_alloc(const struct uvfio_file_operations *fops,
 				    unsigned int o_flags, void *private_data);
 void uvfio_file_get(struct uvfio_file *file);
 void uvfio_file_put(struct uvfio_file *file);
+void uvfio_file_put_deferred(struct uvfio_file *file);
 long vfs_ioctl(struct uvfio_file *file, unsigned int cmd, unsigned long arg);
 /* pos == NULL means the file position (read/write), else pread/pwrite. */
 ssize_t vfs_read(struct uvfio_file *file, void __user *buf, size_t count,
@@ -102,6 +103,7 @@ void fd_install(int fd, struct uvfio_file *file);
 struct uvfio_file *uvfio_fget(int fd);
 #define uvfio_fput(file)	uvfio_file_put(file)
 bool uvfio_fd_tracked(int fd);
+bool uvfio_fd_is_open(int fd);
 int uvfio_fd_close(int fd);
 void uvfio_fd_dup_done(int oldfd, int newfd);
 void uvfio_fdtable_atfork_child(void);
