@@ -32,14 +32,22 @@ run() {
 	failed=$((failed + notok))
 }
 
-# A program may name its devices in tests/<dir>/<name>.args, e.g.
-# "--device edu --device edu"; else it gets the default edu.
+# A program may name its devices in tests/<dir>/<name>.args: one run per
+# line, e.g. "--device edu --device edu"; "default" (or no file) is one run
+# with the default edu.
 for t in "$BUILD"/tests/uapi/* "$BUILD"/tests/stress/*; do
 	[ -x "$t" ] || continue
 	rel=${t#"$BUILD"/}
-	args=()
-	[ -f "$rel.args" ] && read -r -a args <"$rel.args"
-	run "$rel" "$BUILD/uvfio" run "${args[@]}" -- "$t"
+	if [ -f "$rel.args" ]; then
+		while read -r line; do
+			[ "$line" = default ] && line=""
+			read -r -a args <<<"$line"
+			run "$rel ${line:-(default devices)}" \
+				"$BUILD/uvfio" run "${args[@]}" -- "$t"
+		done <"$rel.args"
+	else
+		run "$rel" "$BUILD/uvfio" run -- "$t"
+	fi
 done
 for t in "$BUILD"/tests/unit/*; do
 	[ -x "$t" ] || continue
