@@ -41,7 +41,7 @@ TEST_SRCS   := $(wildcard tests/uapi/*.c tests/stress/*.c tests/unit/*.c)
 TESTS       := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCHES     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all check demo bench install clean tsan
+.PHONY: all check check-real-kernel demo bench install clean tsan
 all: $(TOOL) $(SHLIB) $(PRELOAD) $(PCFILE) $(EXAMPLES) $(TESTS) $(BENCHES)
 
 $(BUILD)/obj/%.o: %.c
@@ -99,6 +99,11 @@ $(BUILD)/bench/%: bench/%.c
 # The stress tests run a second time under ThreadSanitizer (build-thread/).
 check: all tsan
 	BUILD=$(BUILD) tests/run.sh
+
+# The legacy-path uapi tests against a real kernel, when the workplace's
+# reference runner is there (see tests/real-kernel.sh).
+check-real-kernel:
+	BUILD=$(BUILD) tests/real-kernel.sh
 
 tsan:
 ifeq ($(SAN),)
