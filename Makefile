@@ -133,3 +133,18 @@ clean:
 	rm -rf build build-thread build-address build-undefined
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# Device-model plugins (examples/plugins/): shared objects that link
+# libuvfio.so, loaded with "--device plugin=PATH.so[,ARGS]".
+PLUGINS     := $(patsubst examples/plugins/%.c,$(BUILD)/examples/plugins/%.so,$(wildcard examples/plugins/*.c))
+all: $(PLUGINS)
+$(BUILD)/examples/plugins/%.so: examples/plugins/%.c include/uvfio/device.h $(SHLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -shared $(LDFLAGS) -o $@ $< \
+		-Wl,-rpath,'$$ORIGIN/../..' -L$(BUILD) -l:$(SONAME)
+
+# bench/ioas*.c link the archive and read src/ headers (the IOAS engine has
+# no syscall of its own); bench/run.sh runs them without the interposer.
+$(BUILD)/bench/ioas%: bench/ioas%.c $(ARCHIVE)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVE) $(LDLIBS)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "vfio.h"
+#include "device_feature.h"
 #include "../iommufd/iommufd.h"
 #include <uvfio/uapi/vfio.h>
 
@@ -179,6 +180,8 @@ static long vfio_device_fops_unl_ioctl(struct uvfio_file *file,
 		if (df->group)
 			break;
 		return vfio_df_ioctl_detach_pt(df, (void __user *)arg);
+	case VFIO_DEVICE_FEATURE:
+		return vfio_ioctl_device_feature(device, (void __user *)arg);
 	}
 	if (unlikely(!device->ops->ioctl))
 		return -EINVAL;

@@ -47,6 +47,9 @@ struct vfio_device_ops {
 	ssize_t (*write)(struct vfio_device *vdev, const char __user *buf,
 			 size_t count, s64 *ppos);
 	int (*mmap)(struct vfio_device *vdev, struct uvfio_vma *vma);
+	/* VFIO_DEVICE_FEATURE ids the core leaves to the driver (issue 5). */
+	int (*device_feature)(struct vfio_device *vdev, u32 flags,
+			      void __user *arg, size_t argsz);
 	/* GROUP_GET_DEVICE_FD's name: 1 match, 0 not, -errno refused. */
 	int (*match)(struct vfio_device *vdev, const char *buf);
 	/* Frees the driver's structure once the last registration ref goes. */
@@ -75,6 +78,8 @@ struct vfio_device {
 	struct iommufd_device *iommufd_device;	/* dev_set->lock */
 	struct iommufd_ctx *iommufd_ictx;	/* dev_set->lock */
 	bool iommufd_attached;			/* dev_set->lock */
+	struct vfio_dma_attach *dma;		/* vfio_dma_lock (dma.c) */
+	unsigned long dma_faults;		/* atomic: IOMMU faults */
 
 	struct uvfio_node cdev;		/* /dev/vfio/devices/vfioN */
 	struct list_head vfio_list;	/* vfio_devices_lock in device.c */

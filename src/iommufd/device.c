@@ -8,6 +8,10 @@
 #include <stdlib.h>
 
 #include "iommufd_private.h"
+#include "../core/dma.h"
+#include "../vfs/uaccess.h"
+#include <uvfio/dma.h>
+#include <uvfio/uapi/iommufd.h>
 
 struct iommufd_device *iommufd_device_bind(struct iommufd_ctx *ictx,
 					   struct vfio_device *dev, u32 *id)
@@ -83,11 +87,19 @@ __iommufd_device_get_pt(struct iommufd_ctx *ictx, u32 pt_id)
 	}
 }
 
+/*
+ * Attaching narrows the IOAS: the device's reserved regions (the MSI
+ * window) become reserved space owned by the device, which fails with
+ * EADDRINUSE if a mapping or an allowed range is there
+ * (iopt_table_enforce_group_resv_regions()). Then the device's DMA goes
+ * through the HWPT's domain. A replace moves both in one step, and
+ * replacing with the same HWPT is a no-op.
+ */
 static int iommufd_device_change_pt(struct iommufd_device *idev, u32 *pt_id)
 {
 	struct iommufd_ctx *ictx = idev->ictx;
 	struct iommufd_hwpt_paging *hwpt, *old;
-	int rc = 0;
+	int rc;
 
 	mutex_lock(&ictx->lock);
 	hwpt = __iommufd_device_get_pt(ictx, *pt_id);
@@ -96,11 +108,37 @@ static int iommufd_device_change_pt(struct iommufd_device *idev, u32 *pt_id)
 		goto out_unlock;
 	}
 	old = idev->hwpt;
+	if (old == hwpt) {
+		rc = 0;
+		goto out_put_hwpt;
+	}
+	if (!old || old->ioas != hwpt->ioas) {
+		rc = iopt_reserve_iova(&hwpt->ioas->iopt, UVFIO_MSI_RESERVED_START,
+				       UVFIO_MSI_RESERVED_END, idev);
+		if (rc)
+			goto out_put_hwpt;
+	}
+	rc = vfio_device_dma_attach(idev->dev, hwpt->domain);
+	if (rc)
+		goto out_unreserve;
 	idev->hwpt = hwpt;
-	/* Replacing with the same HWPT is a no-op: drop the extra user. */
-	if (old)
+	if (old) {
+		if (old->ioas != hwpt->ioas)
+			iopt_remove_reserved_iova(&old->ioas->iopt, idev);
 		__iommufd_hw_pagetable_put(ictx, old);
+	}
 	*pt_id = hwpt->obj.id;
+	mutex_unlock(&ictx->lock);
+	return 0;
+
+out_unreserve:
+	if (!old || old->ioas != hwpt->ioas)
+		iopt_remove_reserved_iova(&hwpt->ioas->iopt, idev);
+out_put_hwpt:
+	/* On success this is the same-HWPT case: drop the extra user. */
+	__iommufd_hw_pagetable_put(ictx, hwpt);
+	if (!rc)
+		*pt_id = hwpt->obj.id;
 out_unlock:
 	mutex_unlock(&ictx->lock);
 	return rc;
@@ -116,13 +154,83 @@ int iommufd_device_replace(struct iommufd_device *idev, u32 *pt_id)
 	return iommufd_device_change_pt(idev, pt_id);
 }
 
+/* Blocks the device's DMA again; waits for its pins to be released. */
 void iommufd_device_detach(struct iommufd_device *idev)
 {
 	struct iommufd_ctx *ictx = idev->ictx;
+	struct iommufd_hwpt_paging *hwpt;
 
 	mutex_lock(&ictx->lock);
-	if (idev->hwpt)
-		__iommufd_hw_pagetable_put(ictx, idev->hwpt);
-	idev->hwpt = NULL;
+	hwpt = idev->hwpt;
+	if (hwpt) {
+		vfio_device_dma_detach(idev->dev);
+		iopt_remove_reserved_iova(&hwpt->ioas->iopt, idev);
+		idev->hwpt = NULL;
+		__iommufd_hw_pagetable_put(ictx, hwpt);
+	}
 	mutex_unlock(&ictx->lock);
+}
+
+/*
+ * IOMMU_GET_HW_INFO (iommufd_get_hw_info()): the vendor data is
+ * struct iommu_hw_info_uvfio (include/uvfio/dma.h). min(len) bytes are
+ * copied, the rest of the client's buffer is zeroed, and data_len says how
+ * much we have. Asking for a type other than ours (or DEFAULT) is
+ * EOPNOTSUPP, as a driver answers for a type it does not report.
+ */
+int iommufd_get_hw_info(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_hw_info *cmd = ucmd->cmd;
+	const struct iommu_hw_info_uvfio data = {
+		.pgsize_bitmap = UVFIO_IOMMU_PGSIZES,
+		.aperture_start = UVFIO_IOMMU_APERTURE_START,
+		.aperture_last = UVFIO_IOMMU_APERTURE_END,
+		.msi_start = UVFIO_MSI_RESERVED_START,
+		.msi_last = UVFIO_MSI_RESERVED_END,
+	};
+	char __user *uptr = (char __user *)(uintptr_t)cmd->data_uptr;
+	static const char zeros[256];
+	struct iommufd_object *obj;
+	u32 copy_len;
+	int rc = 0;
+
+	if ((cmd->flags & ~(u32)IOMMU_HW_INFO_FLAG_INPUT_TYPE) ||
+	    cmd->__reserved[0] || cmd->__reserved[1] || cmd->__reserved[2])
+		return -EOPNOTSUPP;
+	/* Without the flag the input type is not looked at. */
+	if (!(cmd->flags & IOMMU_HW_INFO_FLAG_INPUT_TYPE))
+		cmd->in_data_type = IOMMU_HW_INFO_TYPE_DEFAULT;
+
+	obj = iommufd_get_object(ucmd->ictx, cmd->dev_id, IOMMUFD_OBJ_DEVICE);
+	if (IS_ERR(obj))
+		return (int)PTR_ERR(obj);
+	if (cmd->in_data_type != IOMMU_HW_INFO_TYPE_DEFAULT &&
+	    cmd->in_data_type != IOMMU_HW_INFO_TYPE_UVFIO) {
+		rc = -EOPNOTSUPP;
+		goto out_put;
+	}
+	cmd->out_data_type = IOMMU_HW_INFO_TYPE_UVFIO;
+
+	copy_len = min_t(u32, cmd->data_len, sizeof(data));
+	if (copy_to_user(uptr, &data, copy_len)) {
+		rc = -EFAULT;
+		goto out_put;
+	}
+	/* Zero the tail of a buffer larger than our data (clear_user()). */
+	for (u32 off = copy_len; off < cmd->data_len;) {
+		u32 n = min_t(u32, cmd->data_len - off, sizeof(zeros));
+
+		if (copy_to_user(uptr + off, zeros, n)) {
+			rc = -EFAULT;
+			goto out_put;
+		}
+		off += n;
+	}
+	cmd->data_len = sizeof(data);
+	cmd->out_capabilities = IOMMU_HW_CAP_DIRTY_TRACKING;
+	cmd->out_max_pasid_log2 = 0;
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+out_put:
+	iommufd_put_object(ucmd->ictx, obj);
+	return rc;
 }

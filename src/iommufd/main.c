@@ -137,6 +137,50 @@ struct iommufd_object *__iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
 	return obj;
 }
 
+/* As __iommufd_get_object(), taking ictx->lock. */
+struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
+					  enum iommufd_object_type type)
+{
+	struct iommufd_object *obj;
+
+	mutex_lock(&ictx->lock);
+	obj = __iommufd_get_object(ictx, id, type);
+	mutex_unlock(&ictx->lock);
+	return obj;
+}
+
+/* Drops the user a get took. */
+void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	mutex_lock(&ictx->lock);
+	obj->users--;
+	mutex_unlock(&ictx->lock);
+}
+
+/*
+ * Undoes __iommufd_object_alloc() for an object never finalized, whose
+ * type-specific parts the caller already took down. Caller holds the lock.
+ */
+void __iommufd_object_abort(struct iommufd_ctx *ictx,
+			    struct iommufd_object *obj)
+{
+	lockdep_assert_held(&ictx->lock);
+	ictx->objects[obj->id] = NULL;
+	free(obj);
+}
+
+/* Whether any id is taken (reserved ones count: xa_empty() in the kernel). */
+bool iommufd_ctx_has_objects(struct iommufd_ctx *ictx)
+{
+	bool any = false;
+
+	mutex_lock(&ictx->lock);
+	for (u32 id = 1; id < ictx->nr_slots && !any; id++)
+		any = ictx->objects[id] != NULL;
+	mutex_unlock(&ictx->lock);
+	return any;
+}
+
 static void (*const iommufd_object_destroy_ops[IOMMUFD_OBJ_MAX])(
 	struct iommufd_object *obj) = {
 	[IOMMUFD_OBJ_DEVICE] = iommufd_device_destroy,
@@ -150,6 +194,9 @@ void __iommufd_object_destroy(struct iommufd_ctx *ictx,
 {
 	lockdep_assert_held(&ictx->lock);
 	ictx->objects[obj->id] = NULL;
+	/* Destroying the compat IOAS leaves the context without one. */
+	if (ictx->vfio_ioas && &ictx->vfio_ioas->obj == obj)
+		ictx->vfio_ioas = NULL;
 	iommufd_object_destroy_ops[obj->type](obj);
 }
 
@@ -194,9 +241,51 @@ int iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, size_t cmd_len)
 	return 0;
 }
 
+/*
+ * As the kernel's iommufd_option(): RLIMIT_MODE is the context's,
+ * HUGE_PAGES an IOAS's. Only val64 is written back, and only on success.
+ */
+static int iommufd_option(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_option *cmd = ucmd->cmd;
+	int rc;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	switch (cmd->option_id) {
+	case IOMMU_OPTION_RLIMIT_MODE:
+		rc = iommufd_option_rlimit_mode(ucmd);
+		break;
+	case IOMMU_OPTION_HUGE_PAGES:
+		rc = iommufd_ioas_option(ucmd);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (rc)
+		return rc;
+	if (copy_to_user(&((struct iommu_option __user *)ucmd->ubuffer)->val64,
+			 &cmd->val64, sizeof(cmd->val64)))
+		return -EFAULT;
+	return 0;
+}
+
 union ucmd_buffer {
 	struct iommu_destroy destroy;
+	struct iommu_hw_info info;
+	struct iommu_hwpt_alloc hwpt;
+	struct iommu_hwpt_get_dirty_bitmap get_dirty_bitmap;
+	struct iommu_hwpt_invalidate cache;
+	struct iommu_hwpt_set_dirty_tracking set_dirty_tracking;
 	struct iommu_ioas_alloc alloc;
+	struct iommu_ioas_allow_iovas allow_iovas;
+	struct iommu_ioas_copy ioas_copy;
+	struct iommu_ioas_iova_ranges iova_ranges;
+	struct iommu_ioas_map map;
+	struct iommu_ioas_map_file map_file;
+	struct iommu_ioas_unmap unmap;
+	struct iommu_option option;
+	struct iommu_vfio_ioas vfio_ioas;
 };
 
 struct iommufd_ioctl_op {
@@ -216,18 +305,56 @@ struct iommufd_ioctl_op {
 
 #define IOMMUFD_NR(cmd)	((cmd) & 0xffu)	/* _IOC_NR of an _IO() number */
 
+/*
+ * The minimum sizes are the kernel's (the last field each command has had
+ * since it was introduced). Commands uvfio does not emulate (fault queues,
+ * vIOMMUs, vdevices, IOAS_CHANGE_PROCESS, ...) have no slot, and answer
+ * ENOTTY as on a kernel built without them.
+ */
 static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_DESTROY, iommufd_destroy, struct iommu_destroy, id),
+	IOCTL_OP(IOMMU_GET_HW_INFO, iommufd_get_hw_info, struct iommu_hw_info,
+		 __reserved),
+	IOCTL_OP(IOMMU_HWPT_ALLOC, iommufd_hwpt_alloc, struct iommu_hwpt_alloc,
+		 __reserved),
+	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP, iommufd_hwpt_get_dirty_bitmap,
+		 struct iommu_hwpt_get_dirty_bitmap, data),
+	IOCTL_OP(IOMMU_HWPT_INVALIDATE, iommufd_hwpt_invalidate,
+		 struct iommu_hwpt_invalidate, __reserved),
+	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING, iommufd_hwpt_set_dirty_tracking,
+		 struct iommu_hwpt_set_dirty_tracking, __reserved),
 	IOCTL_OP(IOMMU_IOAS_ALLOC, iommufd_ioas_alloc_ioctl,
 		 struct iommu_ioas_alloc, out_ioas_id),
+	IOCTL_OP(IOMMU_IOAS_ALLOW_IOVAS, iommufd_ioas_allow_iovas,
+		 struct iommu_ioas_allow_iovas, allowed_iovas),
+	IOCTL_OP(IOMMU_IOAS_COPY, iommufd_ioas_copy, struct iommu_ioas_copy,
+		 src_iova),
+	IOCTL_OP(IOMMU_IOAS_IOVA_RANGES, iommufd_ioas_iova_ranges,
+		 struct iommu_ioas_iova_ranges, out_iova_alignment),
+	IOCTL_OP(IOMMU_IOAS_MAP, iommufd_ioas_map, struct iommu_ioas_map, iova),
+	IOCTL_OP(IOMMU_IOAS_MAP_FILE, iommufd_ioas_map_file,
+		 struct iommu_ioas_map_file, iova),
+	IOCTL_OP(IOMMU_IOAS_UNMAP, iommufd_ioas_unmap, struct iommu_ioas_unmap,
+		 length),
+	IOCTL_OP(IOMMU_OPTION, iommufd_option, struct iommu_option, val64),
+	IOCTL_OP(IOMMU_VFIO_IOAS, iommufd_vfio_ioas, struct iommu_vfio_ioas,
+		 __reserved),
 };
 
-_Static_assert(sizeof(union ucmd_buffer) >= sizeof(struct iommu_ioas_alloc),
-	       "every command fits the private buffer");
+#define UCMD_FITS(_struct)						\
+	_Static_assert(sizeof(union ucmd_buffer) >= sizeof(_struct),	\
+		       #_struct " fits the private buffer")
+UCMD_FITS(struct iommu_hw_info);
+UCMD_FITS(struct iommu_hwpt_alloc);
+UCMD_FITS(struct iommu_hwpt_get_dirty_bitmap);
+UCMD_FITS(struct iommu_ioas_copy);
+UCMD_FITS(struct iommu_ioas_map);
+UCMD_FITS(struct iommu_ioas_map_file);
+UCMD_FITS(struct iommu_option);
 
 /*
- * As iommufd_fops_ioctl(): numbers outside the table belong to the VFIO
- * compat container (not emulated yet: ENOTTY); the leading size is read
+ * As iommufd_fops_ioctl(): numbers outside the table go to the VFIO compat
+ * container (vfio_compat.c; unknown ones ENOTTY); the leading size is read
  * first, so a bad pointer is EFAULT before any other check; then an exact
  * command match (ENOTTY), the minimum size (EINVAL), and a zero tail (E2BIG).
  */
@@ -244,7 +371,7 @@ static long iommufd_fops_ioctl(struct uvfio_file *file, unsigned int cmd,
 	nr = IOMMUFD_NR(cmd);
 	if (nr < IOMMUFD_CMD_BASE ||
 	    (nr - IOMMUFD_CMD_BASE) >= ARRAY_SIZE(iommufd_ioctl_ops))
-		return -ENOTTY;
+		return iommufd_vfio_ioctl(ictx, cmd, arg);
 
 	ucmd.ictx = ictx;
 	ucmd.ubuffer = (void __user *)arg;
@@ -335,6 +462,7 @@ static int iommufd_fops_open(struct uvfio_node *node, struct uvfio_file *file)
 		return -ENOMEM;
 	refcount_set(&ictx->refs, 1);	/* put by iommufd_fops_release() */
 	mutex_init(&ictx->lock);
+	ictx->account_mode = IOPT_PAGES_ACCOUNT_USER;
 	file->private_data = ictx;
 	file->f_op = &iommufd_fops;
 	return 0;

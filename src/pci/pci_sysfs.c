@@ -24,8 +24,12 @@
 #include <uvfio/uvfio.h>
 
 #define PCI_NUM_RESOURCES_SHOWN	13	/* BARs, ROM, IOV: resource_show() */
+#define IORESOURCE_IO		0x00000100
 #define IORESOURCE_MEM		0x00000200
+#define IORESOURCE_PREFETCH	0x00002000
+#define IORESOURCE_READONLY	0x00004000
 #define IORESOURCE_SIZEALIGN	0x00040000
+#define IORESOURCE_MEM_64	0x00100000
 
 /* The prefixes every vfio-pci setup moves into the emulated trees. */
 static const char *const vfio_pci_global_prefixes[] = {
@@ -131,8 +135,12 @@ static int tree_symlink(const char *root, const char *target,
 	return 0;
 }
 
+/*
+ * The resource lines, as resource_show() prints them: start, end and the
+ * kernel's flags, which carry the BAR's own low bits (pci_parse_bar_flags()).
+ */
 static int pci_sysfs_write_resource(const char *root, const char *dir,
-				    const struct vfio_pci_model *model)
+				    const struct uvfio_device_model *model)
 {
 	char buf[PCI_NUM_RESOURCES_SHOWN * 64];
 	size_t len = 0;
@@ -141,9 +149,26 @@ static int pci_sysfs_write_resource(const char *root, const char *dir,
 		u64 start = 0, end = 0, flags = 0;
 
 		if (i < PCI_STD_NUM_BARS && model->bars[i].size) {
-			start = model->bars[i].addr;
-			end = start + model->bars[i].size - 1;
-			flags = IORESOURCE_MEM | IORESOURCE_SIZEALIGN;
+			const struct uvfio_bar *bar = &model->bars[i];
+
+			start = bar->addr;
+			end = start + bar->size - 1;
+			if (bar->flags & UVFIO_BAR_IO)
+				flags = IORESOURCE_IO | IORESOURCE_SIZEALIGN |
+					PCI_BASE_ADDRESS_SPACE_IO;
+			else
+				flags = IORESOURCE_MEM | IORESOURCE_SIZEALIGN |
+					((bar->flags & UVFIO_BAR_MEM64) ?
+					 IORESOURCE_MEM_64 |
+					 PCI_BASE_ADDRESS_MEM_TYPE_64 : 0) |
+					((bar->flags & UVFIO_BAR_PREFETCH) ?
+					 IORESOURCE_PREFETCH |
+					 PCI_BASE_ADDRESS_MEM_PREFETCH : 0);
+		} else if (i == PCI_ROM_RESOURCE && model->rom_size) {
+			/* Unassigned, as a ROM the BIOS did not map. */
+			end = model->rom_size - 1;
+			flags = IORESOURCE_MEM | IORESOURCE_READONLY |
+				IORESOURCE_SIZEALIGN;
 		}
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
 					"0x%016llx 0x%016llx 0x%016llx\n",
@@ -158,7 +183,7 @@ static int pci_sysfs_write_resource(const char *root, const char *dir,
 static int pci_sysfs_populate_dev(const char *root,
 				  struct vfio_pci_core_device *vdev)
 {
-	const struct vfio_pci_model *m = vdev->model;
+	const struct uvfio_device_model *m = vdev->model;
 	u8 config[PCI_CFG_SPACE_SIZE];
 	char dir[128], vfio_dir[192];
 	const char *up = "../../..";	/* from the device dir to /sys */
@@ -188,6 +213,10 @@ static int pci_sysfs_populate_dev(const char *root,
 			  (m->class_code >> 8) & 0xff, m->class_code & 0xff) ?:
 	      tree_write(root, dir, "config", config, sizeof(config)) ?:
 	      pci_sysfs_write_resource(root, dir, m);
+	/* reset_method exists only with a method (reset_method_is_visible()). */
+	if (!ret && vdev->reset_works)
+		ret = tree_printf(root, dir, "reset_method", "%s\n",
+				  vdev->reset_method);
 	if (ret)
 		return ret;
 
@@ -257,7 +286,15 @@ static int pci_sysfs_populate_links(const char *root,
 			  "0x00000000fee00000 0x00000000feefffff msi\n");
 	if (ret)
 		return ret;
-	/* An empty file per cdev, so that /dev/vfio/devices lists it. */
+	/*
+	 * An empty file per node, so that listing /dev/vfio shows the
+	 * container, the group and the cdev; opening one reaches the node.
+	 */
+	snprintf(dir, sizeof(dir), "%u", group);
+	ret = tree_write(root, "/dev/vfio", "vfio", "", 0) ?:
+	      tree_write(root, "/dev/vfio", dir, "", 0);
+	if (ret)
+		return ret;
 	snprintf(dir, sizeof(dir), "vfio%u", vdev->vdev.index);
 	return tree_write(root, "/dev/vfio/devices", dir, "", 0);
 }
