@@ -42,7 +42,8 @@ long vfio_df_ioctl_bind_iommufd(struct vfio_device_file *df,
 	long ret;
 
 	minsz = offsetofend(struct vfio_device_bind_iommufd, out_devid);
-	if (get_user(bind.argsz, &ubind->argsz))
+	/* argsz leads the struct: no member access on a maybe-NULL pointer. */
+	if (get_user(bind.argsz, (u32 __user *)arg))
 		return -EFAULT;
 	if (bind.argsz < minsz)
 		return -EINVAL;

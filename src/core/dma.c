@@ -549,8 +549,22 @@ void vfio_dma_atfork_parent(void)
 	pthread_rwlock_unlock(&vfio_dma_lock);
 }
 
-/* The forking thread took both in prepare and is the child's only thread. */
+/*
+ * The forking thread took both in prepare and is the child's only thread.
+ * The mutex can be unlocked there; the rwlock cannot: glibc tells a writer's
+ * unlock by the writer's TID, which the child does not share, so it starts
+ * afresh instead.
+ */
 void vfio_dma_atfork_child(void)
 {
-	vfio_dma_atfork_parent();
+	pthread_rwlockattr_t attr;
+
+	iopt_account_lock_release();
+	/* Tells a race checker the lock is free; the init below makes it so. */
+	pthread_rwlock_unlock(&vfio_dma_lock);
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr,
+		PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&vfio_dma_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 }

@@ -8,6 +8,7 @@
 
 #include "uvfio_init.h"
 #include "vfio.h"
+#include "dma.h"
 #include "../iommufd/iommufd.h"
 #include "../vfs/uaccess.h"
 
@@ -22,15 +23,18 @@ static int uvfio_init_ret;	/* written once under uvfio_init_once */
 static void uvfio_atfork_prepare(void)
 {
 	vfio_device_atfork_prepare();
+	vfio_dma_atfork_prepare();
 }
 
 static void uvfio_atfork_parent(void)
 {
+	vfio_dma_atfork_parent();
 	vfio_device_atfork_parent();
 }
 
 static void uvfio_atfork_child(void)
 {
+	vfio_dma_atfork_child();
 	vfio_device_atfork_child();
 	uvfio_fdtable_atfork_child();
 	uaccess_atfork_child();

@@ -83,20 +83,3 @@ int vfio_iommufd_compat_attach_ioas(struct vfio_device *vdev,
 		return ret;
 	return vfio_iommufd_physical_attach_ioas(vdev, &ioas_id);
 }
-
-/*
- * Until iommufd's VFIO compat container exists (src/iommufd/vfio_compat.c,
- * issue 3), an iommufd cannot serve as a group's container. These weak
- * stand-ins give way to the real definitions as soon as they are linked in.
- */
-__attribute__((weak)) int
-iommufd_vfio_compat_ioas_create(struct iommufd_ctx *ictx)
-{
-	return -ENODEV;
-}
-
-__attribute__((weak)) int
-iommufd_vfio_compat_ioas_get_id(struct iommufd_ctx *ictx, u32 *out_ioas_id)
-{
-	return -ENODEV;
-}

@@ -470,3 +470,262 @@ TEST(group, edu, bind_on_group_device_fd_einval)
 	ASSERT_TRUE(dev >= 0);
 	bind_err(EINVAL, dev, iommufd);
 }
+
+/* ---------------- type1 MAP_DMA / UNMAP_DMA ---------------- */
+
+#define T1_IOVA		0x100000ULL
+#define T1_PAGE		4096ULL
+
+static void *t1_buffer(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_TRUE(p != MAP_FAILED);
+	return p;
+}
+
+static int _map_dma(int c, uint32_t flags, void *va, uint64_t iova,
+		    uint64_t size)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map), .flags = flags,
+		.vaddr = (uintptr_t)va, .iova = iova, .size = size,
+	};
+
+	return ioctl(c, VFIO_IOMMU_MAP_DMA, &map);
+}
+
+#define RW	(VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE)
+
+/* The size written back, or -1 with errno. */
+static long long _unmap_dma(int c, uint32_t flags, uint64_t iova,
+			    uint64_t size)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap), .flags = flags,
+		.iova = iova, .size = size,
+	};
+
+	if (ioctl(c, VFIO_IOMMU_UNMAP_DMA, &unmap))
+		return -1;
+	return (long long)unmap.size;
+}
+
+/*
+ * A range that wraps is EOVERFLOW since the 2025 type1 fix; before it,
+ * EINVAL. The reference 6.1 guest predates it (and has no /dev/iommu);
+ * uvfio follows the fixed kernel.
+ */
+static int t1_wrap_errno(void)
+{
+	return access(TEST_IOMMU, F_OK) ? EINVAL : EOVERFLOW;
+}
+
+/* vfio_iommu_type1_map_dma(): argsz, flags and protection come first. */
+TEST(type1, edu, map_dma_argument_checks_einval)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map) - 1, .flags = RW,
+	};
+	void *buf = t1_buffer(4 * T1_PAGE);
+
+	map.vaddr = (uintptr_t)buf;
+	map.iova = T1_IOVA;
+	map.size = T1_PAGE;
+	EXPECT_ERRNO(EINVAL, ioctl(l.container, VFIO_IOMMU_MAP_DMA, &map));
+	EXPECT_ERRNO(EINVAL, _map_dma(l.container, RW | 0x8, buf, T1_IOVA,
+				      T1_PAGE));
+	/* Neither READ nor WRITE, and VADDR together with them. */
+	EXPECT_ERRNO(EINVAL, _map_dma(l.container, 0, buf, T1_IOVA, T1_PAGE));
+	EXPECT_ERRNO(EINVAL, _map_dma(l.container,
+				      RW | VFIO_DMA_MAP_FLAG_VADDR, buf,
+				      T1_IOVA, T1_PAGE));
+	/* vfio_dma_do_map(): size 0, or anything off the 4 KiB page. */
+	EXPECT_ERRNO(EINVAL, _map_dma(l.container, RW, buf, T1_IOVA, 0));
+	EXPECT_ERRNO(EINVAL, _map_dma(l.container, RW, buf, T1_IOVA + 1,
+				      T1_PAGE));
+	EXPECT_ERRNO(EINVAL, _map_dma(l.container, RW, buf, T1_IOVA, 100));
+	EXPECT_ERRNO(EINVAL, _map_dma(l.container, RW, (char *)buf + 8,
+				      T1_IOVA, T1_PAGE));
+	EXPECT_ERRNO(EFAULT, ioctl(l.container, VFIO_IOMMU_MAP_DMA, NULL));
+}
+
+/* An overlap is EEXIST, whichever way it overlaps. */
+TEST(type1, edu, map_dma_overlap_eexist)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	char *buf = t1_buffer(4 * T1_PAGE);
+
+	ASSERT_OK(_map_dma(l.container, RW, buf, T1_IOVA, 2 * T1_PAGE));
+	EXPECT_ERRNO(EEXIST, _map_dma(l.container, RW, buf, T1_IOVA,
+				      T1_PAGE));
+	EXPECT_ERRNO(EEXIST, _map_dma(l.container, RW, buf,
+				      T1_IOVA - T1_PAGE, 2 * T1_PAGE));
+	EXPECT_ERRNO(EEXIST, _map_dma(l.container, RW, buf,
+				      T1_IOVA + T1_PAGE, 2 * T1_PAGE));
+	ASSERT_OK(_map_dma(l.container, RW, buf, T1_IOVA + 2 * T1_PAGE,
+			   T1_PAGE));
+}
+
+/* The IOVA must lie in the ranges GET_INFO reports: not the MSI window. */
+TEST(type1, edu, map_dma_msi_window_einval)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	char *buf = t1_buffer(T1_PAGE);
+
+	EXPECT_ERRNO(EINVAL, _map_dma(l.container, RW, buf, 0xfee00000ULL,
+				      T1_PAGE));
+}
+
+/* A range that wraps around the IOVA space (the selftests' overflow). */
+TEST(type1, edu, map_unmap_dma_wrap)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	char *buf = t1_buffer(2 * T1_PAGE);
+	uint64_t top = ~0ULL & ~(T1_PAGE - 1);
+
+	EXPECT_ERRNO(t1_wrap_errno(), _map_dma(l.container, RW, buf, top,
+					       2 * T1_PAGE));
+	EXPECT_ERRNO(t1_wrap_errno(), _unmap_dma(l.container, 0, top,
+						 2 * T1_PAGE));
+}
+
+/* Unmapping nothing succeeds with size 0; a mapping gives its size. */
+TEST(type1, edu, unmap_dma_reports_size)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	char *buf = t1_buffer(4 * T1_PAGE);
+
+	EXPECT_EQ(0, _unmap_dma(l.container, 0, T1_IOVA, T1_PAGE));
+	ASSERT_OK(_map_dma(l.container, RW, buf, T1_IOVA, 2 * T1_PAGE));
+	ASSERT_OK(_map_dma(l.container, RW, buf, T1_IOVA + 4 * T1_PAGE,
+			   T1_PAGE));
+	/* One range over both mappings and the hole between them. */
+	EXPECT_EQ(3 * T1_PAGE, _unmap_dma(l.container, 0, T1_IOVA,
+					  5 * T1_PAGE));
+	EXPECT_EQ(0, _unmap_dma(l.container, 0, T1_IOVA, 5 * T1_PAGE));
+}
+
+/* vfio_dma_do_unmap(): alignment and size rules. */
+TEST(type1, edu, unmap_dma_argument_checks_einval)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap) - 1, .iova = T1_IOVA, .size = T1_PAGE,
+	};
+
+	EXPECT_ERRNO(EINVAL, ioctl(l.container, VFIO_IOMMU_UNMAP_DMA, &unmap));
+	EXPECT_ERRNO(EINVAL, _unmap_dma(l.container, 0x80, T1_IOVA, T1_PAGE));
+	EXPECT_ERRNO(EINVAL, _unmap_dma(l.container, 0, T1_IOVA + 1, T1_PAGE));
+	EXPECT_ERRNO(EINVAL, _unmap_dma(l.container, 0, T1_IOVA, 0));
+	EXPECT_ERRNO(EINVAL, _unmap_dma(l.container, 0, T1_IOVA, 100));
+	/* ALL takes no range, and cannot be asked with a dirty bitmap. */
+	EXPECT_ERRNO(EINVAL, _unmap_dma(l.container, VFIO_DMA_UNMAP_FLAG_ALL,
+					T1_IOVA, 0));
+	EXPECT_ERRNO(EINVAL, _unmap_dma(l.container, VFIO_DMA_UNMAP_FLAG_ALL,
+					0, T1_PAGE));
+	EXPECT_ERRNO(EINVAL, _unmap_dma(l.container,
+					VFIO_DMA_UNMAP_FLAG_ALL |
+					VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP,
+					0, 0));
+}
+
+/* UNMAP_FLAG_ALL removes everything and reports the total. */
+TEST(type1, edu, unmap_dma_all)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	char *buf = t1_buffer(4 * T1_PAGE);
+
+	EXPECT_EQ(0, _unmap_dma(l.container, VFIO_DMA_UNMAP_FLAG_ALL, 0, 0));
+	ASSERT_OK(_map_dma(l.container, RW, buf, T1_IOVA, T1_PAGE));
+	ASSERT_OK(_map_dma(l.container, RW, buf, 0x40000000ULL,
+			   2 * T1_PAGE));
+	EXPECT_EQ(3 * T1_PAGE, _unmap_dma(l.container,
+					  VFIO_DMA_UNMAP_FLAG_ALL, 0, 0));
+	ASSERT_OK(_map_dma(l.container, RW, buf, T1_IOVA, T1_PAGE));
+}
+
+/* v2 refuses to bisect a mapping at either end of the range. */
+TEST(type1, edu, v2_unmap_bisect_einval)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	char *buf = t1_buffer(4 * T1_PAGE);
+
+	ASSERT_OK(_map_dma(l.container, RW, buf, T1_IOVA, 4 * T1_PAGE));
+	EXPECT_ERRNO(EINVAL, _unmap_dma(l.container, 0, T1_IOVA, T1_PAGE));
+	EXPECT_ERRNO(EINVAL, _unmap_dma(l.container, 0, T1_IOVA + T1_PAGE,
+					3 * T1_PAGE));
+	EXPECT_EQ(4 * T1_PAGE, _unmap_dma(l.container, 0, T1_IOVA,
+					  4 * T1_PAGE));
+}
+
+/*
+ * v1 keeps its coalescing legacy (the comment in vfio_dma_do_unmap()):
+ * a range starting inside a mapping unmaps nothing, successfully; one
+ * covering a mapping's first IOVA unmaps the whole mapping.
+ */
+TEST(type1, edu, v1_unmap_whole_mappings)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1_IOMMU);
+	char *buf = t1_buffer(4 * T1_PAGE);
+
+	ASSERT_OK(_map_dma(l.container, RW, buf, T1_IOVA, 4 * T1_PAGE));
+	EXPECT_EQ(0, _unmap_dma(l.container, 0, T1_IOVA + T1_PAGE, T1_PAGE));
+	EXPECT_EQ(4 * T1_PAGE, _unmap_dma(l.container, 0, T1_IOVA, T1_PAGE));
+	EXPECT_EQ(0, _unmap_dma(l.container, 0, T1_IOVA, 4 * T1_PAGE));
+}
+
+/* Each mapping takes one of the DMA_AVAIL entries; unmap gives it back. */
+TEST(type1, edu, dma_avail_counts_mappings)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	const struct vfio_info_cap_header *hdr;
+	uint64_t info_buf[64];
+	struct vfio_iommu_type1_info *info = (void *)info_buf;
+	char *buf = t1_buffer(T1_PAGE);
+	uint32_t avail = 0;
+
+	ASSERT_OK(_map_dma(l.container, RW, buf, T1_IOVA, T1_PAGE));
+	memset(info_buf, 0, sizeof(info_buf));
+	info->argsz = sizeof(info_buf);
+	ASSERT_OK(ioctl(l.container, VFIO_IOMMU_GET_INFO, info));
+	for (uint32_t off = info->cap_offset; off; off = hdr->next) {
+		hdr = cap_at(info_buf, off);
+		if (hdr->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL)
+			avail = ((const struct vfio_iommu_type1_info_dma_avail *)
+				 hdr)->avail;
+	}
+	EXPECT_EQ(65534, avail);
+}
+
+/*
+ * UPDATE_VADDR: UNMAP(VADDR) keeps the mapping but forgets its vaddr;
+ * MAP(VADDR) of exactly that mapping gives a new one. A mapping that was
+ * not invalidated is EINVAL, and nothing mapped is ENOENT.
+ */
+TEST(type1, edu, vaddr_update)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	char *old = t1_buffer(2 * T1_PAGE), *new = t1_buffer(2 * T1_PAGE);
+
+	ASSERT_OK(_map_dma(l.container, RW, old, T1_IOVA, 2 * T1_PAGE));
+	EXPECT_ERRNO(EINVAL, _map_dma(l.container, VFIO_DMA_MAP_FLAG_VADDR,
+				      new, T1_IOVA, 2 * T1_PAGE));
+	EXPECT_ERRNO(ENOENT, _map_dma(l.container, VFIO_DMA_MAP_FLAG_VADDR,
+				      new, 0x40000000ULL, T1_PAGE));
+	EXPECT_EQ(2 * T1_PAGE, _unmap_dma(l.container,
+					  VFIO_DMA_UNMAP_FLAG_VADDR,
+					  T1_IOVA, 2 * T1_PAGE));
+	/* Invalidating twice is EINVAL. */
+	EXPECT_ERRNO(EINVAL, _unmap_dma(l.container, VFIO_DMA_UNMAP_FLAG_VADDR,
+					T1_IOVA, 2 * T1_PAGE));
+	/* Only the exact mapping takes a new vaddr. */
+	EXPECT_ERRNO(EINVAL, _map_dma(l.container, VFIO_DMA_MAP_FLAG_VADDR,
+				      new, T1_IOVA, T1_PAGE));
+	ASSERT_OK(_map_dma(l.container, VFIO_DMA_MAP_FLAG_VADDR, new, T1_IOVA,
+			   2 * T1_PAGE));
+	EXPECT_EQ(2 * T1_PAGE, _unmap_dma(l.container, 0, T1_IOVA,
+					  2 * T1_PAGE));
+}
