@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "vfio_pci_core.h"
 #include "pci_regs.h"
@@ -302,25 +303,83 @@ static int vfio_pci_core_ioctl_feature(struct vfio_device *device, u32 flags,
 }
 
 /*
- * GET_PCI_HOT_RESET_INFO and PCI_HOT_RESET, as far as uvfio has them: the
- * header checks, then "can we do a slot or bus reset?"
- * (pci_probe_reset_slot()/pci_probe_reset_bus()), which a root-bus
- * function fails with ENODEV on both paths [obs 6.1 root A7]. The bus
- * reset of functions behind a bridge is not emulated yet: ENOTTY.
+ * VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, as
+ * vfio_pci_ioctl_get_pci_hot_reset_info(): "can we do a slot or bus
+ * reset?" first (a root-bus function cannot: ENODEV, [obs 6.1 root A7]),
+ * then every function the bus reset would hit, which is the device set
+ * (keyed by bus). A buffer too small for them is ENOSPC with count set and
+ * only the 12-byte header written [obs 6.1 bridge A7]. The cdev flavour
+ * (FLAG_DEV_ID and iommufd device ids) is not emulated yet: ENOTTY.
  */
-static int vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
-				    unsigned int cmd, void __user *arg)
+static int
+vfio_pci_ioctl_get_pci_hot_reset_info(struct vfio_pci_core_device *vdev,
+				      struct vfio_pci_hot_reset_info __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_pci_hot_reset_info,
 					  count);
+	struct vfio_device_set *dev_set = vdev->vdev.dev_set;
+	struct vfio_pci_dependent_device devices[32];
 	struct vfio_pci_hot_reset_info hdr;
+	struct vfio_device *cur;
+	unsigned int count = 0;
+	int ret = 0;
 
 	if (copy_from_user(&hdr, arg, minsz))
 		return -EFAULT;
 	if (hdr.argsz < minsz)
 		return -EINVAL;
-	/* vfio_pci_ioctl_pci_hot_reset(): flags must be 0 */
-	if (cmd == VFIO_DEVICE_PCI_HOT_RESET && hdr.flags)
+	hdr.flags = 0;
+	if (!vdev->bus)
+		return -ENODEV;
+
+	mutex_lock(&dev_set->lock);
+	if (vdev->vdev.cdev_opened) {
+		ret = -ENOTTY;
+		goto out_unlock;
+	}
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
+		struct vfio_pci_core_device *pci = to_vfio_pci_core(cur);
+
+		if (count == ARRAY_SIZE(devices)) {
+			ret = -ENOMEM;
+			goto out_unlock;
+		}
+		devices[count].group_id = cur->iommu_group;
+		devices[count].segment = pci->domain;
+		devices[count].bus = pci->bus;
+		devices[count].devfn = pci->devfn;
+		count++;
+	}
+	hdr.count = count;
+	if (hdr.argsz < sizeof(hdr) + count * sizeof(devices[0]))
+		ret = -ENOSPC;
+out_unlock:
+	mutex_unlock(&dev_set->lock);
+	if (ret && ret != -ENOSPC)
+		return ret;
+	if (copy_to_user(arg, &hdr, minsz))
+		return -EFAULT;
+	if (!ret && copy_to_user(&arg->devices, devices,
+				 count * sizeof(devices[0])))
+		return -EFAULT;
+	return ret;
+}
+
+/*
+ * VFIO_DEVICE_PCI_HOT_RESET: the header checks of
+ * vfio_pci_ioctl_pci_hot_reset() and the root-bus ENODEV. The bus reset
+ * itself, with its proof of ownership (group fds, or the caller's
+ * iommufd), is not emulated yet: ENOTTY.
+ */
+static int vfio_pci_ioctl_pci_hot_reset(struct vfio_pci_core_device *vdev,
+					struct vfio_pci_hot_reset __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_pci_hot_reset, count);
+	struct vfio_pci_hot_reset hdr;
+
+	if (copy_from_user(&hdr, arg, minsz))
+		return -EFAULT;
+	if (hdr.argsz < minsz || hdr.flags)
 		return -EINVAL;
 	if (!vdev->bus)
 		return -ENODEV;
@@ -346,8 +405,9 @@ static long vfio_pci_core_ioctl(struct vfio_device *core_vdev,
 	case VFIO_DEVICE_RESET:
 		return vfio_pci_ioctl_reset(vdev);
 	case VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:
+		return vfio_pci_ioctl_get_pci_hot_reset_info(vdev, uarg);
 	case VFIO_DEVICE_PCI_HOT_RESET:
-		return vfio_pci_ioctl_hot_reset(vdev, cmd, uarg);
+		return vfio_pci_ioctl_pci_hot_reset(vdev, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -702,14 +762,31 @@ err_free:
  * are registered when the library loads, before the core's (init.c), so
  * they run after the core's prepare and before its child and parent
  * handlers: dev_set->lock is taken first, as everywhere else.
+ *
+ * The core's prepare also takes the DMA lock (dma.c), which a model
+ * callback takes inside state_lock. So state_lock is only tried here, for
+ * up to 100 ms: a callback blocked on the DMA lock cannot finish, and
+ * waiting for it would deadlock. Such a device's state_lock is made anew
+ * in the child, whose copy of that callback never ran to its end.
  */
+static bool vfio_pci_fork_trylock(pthread_mutex_t *m)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (!pthread_mutex_trylock(m))
+			return true;
+		usleep(100);
+	}
+	return false;
+}
+
 static void vfio_pci_atfork_prepare(void)
 {
 	struct vfio_pci_core_device *vdev;
 
 	pthread_mutex_lock(&vfio_pci_devices_lock);
 	list_for_each_entry(vdev, &vfio_pci_devices, pci_list) {
-		pthread_mutex_lock(&vdev->state_lock);
+		vdev->fork_state_locked =
+			vfio_pci_fork_trylock(&vdev->state_lock);
 		pthread_mutex_lock(&vdev->igate);
 		pthread_mutex_lock(&vdev->config_lock);
 		pthread_mutex_lock(&vdev->worker_lock);
@@ -724,7 +801,8 @@ static void vfio_pci_atfork_parent(void)
 		pthread_mutex_unlock(&vdev->worker_lock);
 		pthread_mutex_unlock(&vdev->config_lock);
 		pthread_mutex_unlock(&vdev->igate);
-		pthread_mutex_unlock(&vdev->state_lock);
+		if (vdev->fork_state_locked)
+			pthread_mutex_unlock(&vdev->state_lock);
 	}
 	pthread_mutex_unlock(&vfio_pci_devices_lock);
 }
@@ -739,6 +817,11 @@ static void vfio_pci_atfork_child(void)
 	struct vfio_pci_core_device *vdev;
 
 	list_for_each_entry(vdev, &vfio_pci_devices, pci_list) {
+		if (!vdev->fork_state_locked) {
+			pthread_mutex_init(&vdev->state_lock, NULL);
+			pthread_mutex_lock(&vdev->state_lock);
+			vdev->fork_state_locked = true;
+		}
 		(void)vfio_pci_bar_mem_atfork_child(vdev);
 		(void)vfio_pci_worker_atfork_child(vdev);
 	}

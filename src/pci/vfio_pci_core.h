@@ -79,6 +79,7 @@ struct vfio_pci_core_device {
 	bool worker_running;		/* worker_lock */
 	int worker_wake;		/* worker_lock: an eventfd, or -1 */
 	pthread_t worker;		/* worker_lock */
+	bool fork_state_locked;		/* the fork hooks, under all locks */
 
 	/* Interrupts (vfio_pci_intrs.c). */
 	pthread_mutex_t igate;

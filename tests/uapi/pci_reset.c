@@ -96,3 +96,37 @@ TEST(reset, root_edu, no_reset_method)
 	EXPECT_TRUE(access("/sys/bus/pci/devices/0000:00:04.0/reset_method",
 			   F_OK) != 0);
 }
+
+TEST(reset, bridged_edu, hot_reset_info_lists_the_bus)
+{
+	struct pci_dev d = open_bridged();
+	struct {
+		struct vfio_pci_hot_reset_info info;
+		struct vfio_pci_dependent_device devices[30];
+	} big;
+	char link[256], path[] = "/sys/bus/pci/devices/" BRIDGED_BDF
+				 "/iommu_group";
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+
+	if (!d.group_path)
+		SKIP("the cdev flavour (FLAG_DEV_ID) is not emulated yet");
+	ASSERT_TRUE(n > 0);
+	link[n] = '\0';
+	memset(&big, 0xaa, sizeof(big));
+	/* too small: ENOSPC, count filled, argsz left [obs 6.1 bridge A7] */
+	big.info.argsz = 12;
+	EXPECT_ERRNO(ENOSPC, ioctl(d.devfd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO,
+				   &big));
+	EXPECT_EQ(12, big.info.argsz);
+	EXPECT_EQ(1, big.info.count);
+	EXPECT_EQ(0xaaaaaaaa, big.devices[0].group_id);
+	/* room enough: flags 0 and the one device [obs 6.1 bridge A7] */
+	big.info.argsz = sizeof(big);
+	ASSERT_OK(ioctl(d.devfd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &big));
+	EXPECT_EQ(0, big.info.flags);
+	EXPECT_EQ(1, big.info.count);
+	EXPECT_EQ(atoi(strrchr(link, '/') + 1), big.devices[0].group_id);
+	EXPECT_EQ(0, big.devices[0].segment);
+	EXPECT_EQ(1, big.devices[0].bus);
+	EXPECT_EQ(0x20, big.devices[0].devfn);
+}
