@@ -9,6 +9,7 @@
 #include "uvfio_init.h"
 #include "vfio.h"
 #include "dma.h"
+#include "../pci/vfio_pci_core.h"
 #include "../iommufd/iommufd.h"
 #include "../vfs/uaccess.h"
 
@@ -22,19 +23,23 @@ static int uvfio_init_ret;	/* written once under uvfio_init_once */
  */
 static void uvfio_atfork_prepare(void)
 {
+	/* In lock order: device sets, each device's own locks, then DMA. */
 	vfio_device_atfork_prepare();
+	vfio_pci_atfork_prepare();
 	vfio_dma_atfork_prepare();
 }
 
 static void uvfio_atfork_parent(void)
 {
 	vfio_dma_atfork_parent();
+	vfio_pci_atfork_parent();
 	vfio_device_atfork_parent();
 }
 
 static void uvfio_atfork_child(void)
 {
 	vfio_dma_atfork_child();
+	vfio_pci_atfork_child();
 	vfio_device_atfork_child();
 	uvfio_fdtable_atfork_child();
 	uaccess_atfork_child();

@@ -758,42 +758,25 @@ err_free:
 
 /*
  * fork() must not catch a device lock held by another thread, nor a model
- * callback half done: hold every device's locks across it. These handlers
- * are registered when the library loads, before the core's (init.c), so
- * they run after the core's prepare and before its child and parent
- * handlers: dev_set->lock is taken first, as everywhere else.
- *
- * The core's prepare also takes the DMA lock (dma.c), which a model
- * callback takes inside state_lock. So state_lock is only tried here, for
- * up to 100 ms: a callback blocked on the DMA lock cannot finish, and
- * waiting for it would deadlock. Such a device's state_lock is made anew
- * in the child, whose copy of that callback never ran to its end.
+ * callback half done: hold every device's locks across it. init.c calls
+ * these between the core's device-set hooks and the DMA hooks, the order
+ * the locks nest in everywhere else (dev_set->lock, state_lock, the DMA
+ * lock that a model callback takes for its transfers).
  */
-static bool vfio_pci_fork_trylock(pthread_mutex_t *m)
-{
-	for (int i = 0; i < 1000; i++) {
-		if (!pthread_mutex_trylock(m))
-			return true;
-		usleep(100);
-	}
-	return false;
-}
-
-static void vfio_pci_atfork_prepare(void)
+void vfio_pci_atfork_prepare(void)
 {
 	struct vfio_pci_core_device *vdev;
 
 	pthread_mutex_lock(&vfio_pci_devices_lock);
 	list_for_each_entry(vdev, &vfio_pci_devices, pci_list) {
-		vdev->fork_state_locked =
-			vfio_pci_fork_trylock(&vdev->state_lock);
+		pthread_mutex_lock(&vdev->state_lock);
 		pthread_mutex_lock(&vdev->igate);
 		pthread_mutex_lock(&vdev->config_lock);
 		pthread_mutex_lock(&vdev->worker_lock);
 	}
 }
 
-static void vfio_pci_atfork_parent(void)
+void vfio_pci_atfork_parent(void)
 {
 	struct vfio_pci_core_device *vdev;
 
@@ -801,8 +784,7 @@ static void vfio_pci_atfork_parent(void)
 		pthread_mutex_unlock(&vdev->worker_lock);
 		pthread_mutex_unlock(&vdev->config_lock);
 		pthread_mutex_unlock(&vdev->igate);
-		if (vdev->fork_state_locked)
-			pthread_mutex_unlock(&vdev->state_lock);
+		pthread_mutex_unlock(&vdev->state_lock);
 	}
 	pthread_mutex_unlock(&vfio_pci_devices_lock);
 }
@@ -812,26 +794,15 @@ static void vfio_pci_atfork_parent(void)
  * their own, and a worker that ran in the parent runs again here with the
  * work the parent had queued. Failures leave that device without them.
  */
-static void vfio_pci_atfork_child(void)
+void vfio_pci_atfork_child(void)
 {
 	struct vfio_pci_core_device *vdev;
 
 	list_for_each_entry(vdev, &vfio_pci_devices, pci_list) {
-		if (!vdev->fork_state_locked) {
-			pthread_mutex_init(&vdev->state_lock, NULL);
-			pthread_mutex_lock(&vdev->state_lock);
-			vdev->fork_state_locked = true;
-		}
 		(void)vfio_pci_bar_mem_atfork_child(vdev);
 		(void)vfio_pci_worker_atfork_child(vdev);
 	}
 	vfio_pci_atfork_parent();
-}
-
-__attribute__((constructor)) static void vfio_pci_register_atfork(void)
-{
-	pthread_atfork(vfio_pci_atfork_prepare, vfio_pci_atfork_parent,
-		       vfio_pci_atfork_child);
 }
 
 /* ------------------------------------------------- the model's accessors */

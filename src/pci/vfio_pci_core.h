@@ -79,7 +79,6 @@ struct vfio_pci_core_device {
 	bool worker_running;		/* worker_lock */
 	int worker_wake;		/* worker_lock: an eventfd, or -1 */
 	pthread_t worker;		/* worker_lock */
-	bool fork_state_locked;		/* the fork hooks, under all locks */
 
 	/* Interrupts (vfio_pci_intrs.c). */
 	pthread_mutex_t igate;
@@ -175,6 +174,11 @@ void vfio_pci_worker_flush(struct vfio_pci_core_device *vdev);
 void vfio_pci_worker_stop(struct vfio_pci_core_device *vdev);
 int vfio_pci_worker_atfork_child(struct vfio_pci_core_device *vdev);
 u64 vfio_pci_now_ns(void);
+
+/* vfio_pci_core.c: fork hooks, called by init.c in lock order. */
+void vfio_pci_atfork_prepare(void);
+void vfio_pci_atfork_parent(void);
+void vfio_pci_atfork_child(void);
 
 /* pci_sysfs.c */
 int vfio_pci_sysfs_register(struct vfio_pci_core_device *vdev);
