@@ -7,7 +7,8 @@
 set -u
 BUILD=${BUILD:-build}
 RUNNER=${REAL_KERNEL_RUN:-../shared/tools/real-kernel-run}
-TESTS="group"
+# name[:TOPO]: the guest topology the test needs (root bus unless said).
+TESTS="group pci_config pci_regions pci_irqs pci_feature edu_driver pci_reset:bridge"
 passed=0 failed=0
 
 if [ ! -x "$RUNNER" ]; then
@@ -15,13 +16,16 @@ if [ ! -x "$RUNNER" ]; then
 	echo "0 passed, 0 failed"
 	exit 0
 fi
-for t in $TESTS; do
+for spec in $TESTS; do
+	t=${spec%%:*}
+	topo=root
+	[ "$spec" != "$t" ] && topo=${spec#*:}
 	bin=$BUILD/real-kernel/$t
 	mkdir -p "$BUILD/real-kernel"
 	${CC:-gcc} -static -std=gnu11 -O2 -Iinclude -Itests \
 		"tests/uapi/$t.c" -o "$bin" -lpthread || exit 1
-	echo "# real kernel: tests/uapi/$t"
-	out=$(WORK=${WORK:-/tmp/uvfio-real-kernel} "$RUNNER" "$bin" 2>&1)
+	echo "# real kernel ($topo): tests/uapi/$t"
+	out=$(TOPO=$topo WORK=${WORK:-/tmp/uvfio-real-kernel} "$RUNNER" "$bin" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
 	if [ "$rc" -eq 2 ] && ! printf '%s\n' "$out" | grep -q '^ok '; then
