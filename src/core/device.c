@@ -94,11 +94,12 @@ int vfio_register_device(struct vfio_device *device, void *set_id)
 		goto out_unlock;
 	device->index = __vfio_device_alloc_index();
 	/*
-	 * One IOMMU group per device. Numbering starts at 1 because on the
-	 * reference q35 host group 0 is the host bridge's, which uvfio does
-	 * not emulate; the default edu then gets group 1, as it does there.
+	 * Unless the driver chose a group, one per device. Numbering starts at
+	 * 1 because on the reference q35 host group 0 is the host bridge's,
+	 * which uvfio does not emulate; the default edu gets group 1 there.
 	 */
-	device->iommu_group = device->index + 1;
+	if (!device->iommu_group)
+		device->iommu_group = device->index + 1;
 	refcount_set(&device->refcount, 1);
 	pthread_mutex_init(&device->comp_lock, NULL);
 	pthread_cond_init(&device->comp, NULL);

@@ -62,7 +62,7 @@ struct vfio_device {
 	struct list_head dev_set_list;		/* dev_set->lock */
 	char name[32];			/* immutable: the PCI address */
 	unsigned int index;		/* immutable: N of /dev/vfio/devices/vfioN */
-	unsigned int iommu_group;	/* immutable: its IOMMU group number */
+	unsigned int iommu_group;	/* immutable once registered; 0: pick */
 
 	/*
 	 * Registration: one reference for the registrant and one per device

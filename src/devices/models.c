@@ -86,8 +86,10 @@ static int first_free_bdf(u16 *domain, u8 *bus, u8 *devfn)
 	return -ENOSPC;
 }
 
-__export int uvfio_device_add_model(const struct uvfio_device_model *model,
-				    const char *bdf, const char *args)
+/* @group: the IOMMU group to join, 0 for one of its own. */
+static int __uvfio_device_add_model(const struct uvfio_device_model *model,
+				    const char *bdf, const char *args,
+				    unsigned int group)
 {
 	struct vfio_pci_core_device *vdev;
 	char name[32];
@@ -109,10 +111,35 @@ __export int uvfio_device_add_model(const struct uvfio_device_model *model,
 	if (vfio_device_find_by_name(name))
 		return -EEXIST;
 
-	vdev = vfio_pci_core_create(model, domain, bus, devfn, args ?: "");
+	vdev = vfio_pci_core_create(model, domain, bus, devfn, args ?: "",
+				    group);
 	if (IS_ERR(vdev))
 		return (int)PTR_ERR(vdev);
 	return (int)vdev->vdev.index;
+}
+
+__export int uvfio_device_add_model(const struct uvfio_device_model *model,
+				    const char *bdf, const char *args)
+{
+	return __uvfio_device_add_model(model, bdf, args, 0);
+}
+
+/* "group=N": a decimal IOMMU group number from 1, as sysfs names them. */
+static int parse_group(const char *s, size_t len, unsigned int *group)
+{
+	unsigned long v = 0;
+
+	if (!len || len > 6)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (!v)
+		return -EINVAL;
+	*group = (unsigned int)v;
+	return 0;
 }
 
 /*
@@ -120,11 +147,13 @@ __export int uvfio_device_add_model(const struct uvfio_device_model *model,
  * comma-joined into @args. -EINVAL for an empty option or a second bdf.
  */
 static int split_opts(const char *opts, char *bdf, size_t bdf_size,
-		      char *args, size_t args_size, bool *has_bdf)
+		      char *args, size_t args_size, bool *has_bdf,
+		      unsigned int *group)
 {
 	size_t alen = 0;
 
 	*has_bdf = false;
+	*group = 0;
 	args[0] = '\0';
 	while (*opts) {
 		size_t len = strcspn(opts, ",");
@@ -137,6 +166,9 @@ static int split_opts(const char *opts, char *bdf, size_t bdf_size,
 			memcpy(bdf, opts + 4, len - 4);
 			bdf[len - 4] = '\0';
 			*has_bdf = true;
+		} else if (!strncmp(opts, "group=", 6)) {
+			if (*group || parse_group(opts + 6, len - 6, group))
+				return -EINVAL;
 		} else {
 			if (alen + len + 2 > args_size)
 				return -EINVAL;
@@ -200,6 +232,7 @@ __export int uvfio_device_add(const char *spec)
 	const struct uvfio_device_model *model;
 	char bdf[32], args[1024];
 	const char *opts;
+	unsigned int group;
 	bool has_bdf;
 	int ret;
 
@@ -215,7 +248,7 @@ __export int uvfio_device_add(const char *spec)
 
 		opts = path + strcspn(path, ",");
 		ret = split_opts(*opts ? opts + 1 : opts, bdf, sizeof(bdf),
-				 args, sizeof(args), &has_bdf);
+				 args, sizeof(args), &has_bdf, &group);
 		if (ret)
 			return ret;
 		model = uvfio_plugin_load(path, (size_t)(opts - path), args,
@@ -228,9 +261,10 @@ __export int uvfio_device_add(const char *spec)
 		if (!model)
 			return -ENODEV;
 		ret = split_opts(*opts ? opts + 1 : opts, bdf, sizeof(bdf),
-				 args, sizeof(args), &has_bdf);
+				 args, sizeof(args), &has_bdf, &group);
 		if (ret)
 			return ret;
 	}
-	return uvfio_device_add_model(model, has_bdf ? bdf : NULL, args);
+	return __uvfio_device_add_model(model, has_bdf ? bdf : NULL, args,
+					group);
 }

@@ -549,6 +549,7 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.read = vfio_pci_core_read,
 	.write = vfio_pci_core_write,
 	.mmap = vfio_pci_core_mmap,
+	.match = vfio_pci_core_match,
 	.release = vfio_pci_core_release,
 };
 
@@ -664,7 +665,8 @@ static void vfio_pci_probe_reset(struct vfio_pci_core_device *vdev)
  */
 struct vfio_pci_core_device *
 vfio_pci_core_create(const struct uvfio_device_model *model, u16 domain,
-		     u8 bus, u8 devfn, const char *args)
+		     u8 bus, u8 devfn, const char *args,
+		     unsigned int iommu_group)
 {
 	struct vfio_pci_core_device *vdev;
 	size_t ksize = sizeof(struct uvfio_device_model);
@@ -715,6 +717,7 @@ vfio_pci_core_create(const struct uvfio_device_model *model, u16 domain,
 	}
 
 	vdev->vdev.ops = &vfio_pci_ops;
+	vdev->vdev.iommu_group = iommu_group;
 	/*
 	 * vfio-pci gives a function on the root bus a device set of its own
 	 * (vfio_pci_core_register_device()); behind a bridge the set is the

@@ -122,7 +122,8 @@ pci_to_uvfio(struct vfio_pci_core_device *vdev)
 /* vfio_pci_core.c */
 struct vfio_pci_core_device *
 vfio_pci_core_create(const struct uvfio_device_model *model, u16 domain,
-		     u8 bus, u8 devfn, const char *args);
+		     u8 bus, u8 devfn, const char *args,
+		     unsigned int iommu_group);
 void vfio_pci_core_function_reset(struct vfio_pci_core_device *vdev);
 
 /* vfio_pci_rdwr.c */
@@ -179,6 +180,9 @@ u64 vfio_pci_now_ns(void);
 void vfio_pci_atfork_prepare(void);
 void vfio_pci_atfork_parent(void);
 void vfio_pci_atfork_child(void);
+
+/* vfio_pci_match.c */
+int vfio_pci_core_match(struct vfio_device *core_vdev, const char *buf);
 
 /* pci_sysfs.c */
 int vfio_pci_sysfs_register(struct vfio_pci_core_device *vdev);

@@ -323,6 +323,27 @@ TEST(group, edu, get_device_fd_unknown_name_enodev)
 	EXPECT_ERRNO(EFAULT, ioctl(l.group, VFIO_GROUP_GET_DEVICE_FD, NULL));
 }
 
+/*
+ * vfio_pci_core_match(): "BDF vf_token=UUID" parses, but a function that
+ * is neither an SR-IOV PF nor a VF refuses a token (EINVAL); a malformed
+ * option is EINVAL; extra spaces after the address are allowed.
+ */
+TEST(group, edu, get_device_fd_vf_token)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+
+	EXPECT_ERRNO(EINVAL, ioctl(l.group, VFIO_GROUP_GET_DEVICE_FD,
+		TEST_BDF " vf_token=2ab74924-c335-45f4-9b16-8569e5b08258"));
+	EXPECT_ERRNO(EINVAL, ioctl(l.group, VFIO_GROUP_GET_DEVICE_FD,
+				   TEST_BDF " vf_token=not-a-uuid"));
+	EXPECT_ERRNO(EINVAL, ioctl(l.group, VFIO_GROUP_GET_DEVICE_FD,
+				   TEST_BDF " bogus=1"));
+	EXPECT_ERRNO(ENODEV, ioctl(l.group, VFIO_GROUP_GET_DEVICE_FD,
+				   TEST_BDF "0"));
+	EXPECT_TRUE(ioctl(l.group, VFIO_GROUP_GET_DEVICE_FD,
+			  TEST_BDF "  ") >= 0);
+}
+
 /* The fd is granted at creation: no bind, GET_INFO works at once. */
 TEST(group, edu, device_fd_granted_at_creation)
 {

@@ -8,8 +8,10 @@
  * default it takes the cdev path (open vfioN, BIND_IOMMUFD, an IOAS,
  * ATTACH). With PCI_TEST_PATH=group in the environment, or when there is
  * no /dev/vfio/devices (a 6.1 kernel), it takes the legacy path instead:
- * container, group, SET_IOMMU(TYPE1v2), GROUP_GET_DEVICE_FD. pci_dma_map()
- * maps memory for the device through whichever the open used.
+ * container, group, SET_IOMMU(TYPE1v2), GROUP_GET_DEVICE_FD. With
+ * PCI_TEST_PATH=compat the container is an iommufd (/dev/iommu) in its
+ * VFIO compat role. pci_dma_map() maps memory for the device through
+ * whichever the open used.
  * Include after harness.h.
  */
 #ifndef UVFIO_TESTS_PCI_TEST_UTIL_H
@@ -69,7 +71,8 @@ static inline int pci_open_cdev(struct pci_dev *d, const char *cdev)
 	return ioctl(d->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
 }
 
-static inline int pci_open_group(struct pci_dev *d, const char *bdf)
+static inline int pci_open_group(struct pci_dev *d, const char *bdf,
+				 bool compat)
 {
 	char link[256], path[64];
 	ssize_t n;
@@ -83,7 +86,7 @@ static inline int pci_open_group(struct pci_dev *d, const char *bdf)
 	link[n] = '\0';
 	id = atoi(strrchr(link, '/') + 1);
 	snprintf(path, sizeof(path), "/dev/vfio/%d", id);
-	d->container = open("/dev/vfio/vfio", O_RDWR);
+	d->container = open(compat ? "/dev/iommu" : "/dev/vfio/vfio", O_RDWR);
 	d->group = open(path, O_RDWR);
 	if (d->container < 0 || d->group < 0 ||
 	    ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container) ||
@@ -104,9 +107,14 @@ static inline struct pci_dev pci_open_at(const char *bdf, const char *cdev)
 			     .group = -1 };
 	int ret;
 
-	d.group_path = (path && !strcmp(path, "group")) ||
+	bool compat = path && !strcmp(path, "compat");
+
+	d.group_path = compat || (path && !strcmp(path, "group")) ||
 		       access("/dev/vfio/devices", F_OK);
-	ret = d.group_path ? pci_open_group(&d, bdf) : pci_open_cdev(&d, cdev);
+	if (compat && access("/dev/iommu", F_OK))
+		SKIP("no /dev/iommu to serve as a container (kernel before 6.2)");
+	ret = d.group_path ? pci_open_group(&d, bdf, compat) :
+			     pci_open_cdev(&d, cdev);
 	if (ret) {
 		harness_report("opening %s (%s path): %s", bdf,
 			       d.group_path ? "group" : "cdev",
