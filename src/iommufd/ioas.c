@@ -198,6 +198,22 @@ static int conv_iommu_prot(u32 map_flags)
 	       (map_flags & IOMMU_IOAS_MAP_READABLE ? IOPT_READ : 0);
 }
 
+/*
+ * The checks IOAS_MAP and IOAS_MAP_FILE share, before the IOAS lookup:
+ * unknown flags (EOPNOTSUPP), a range past ULONG_MAX (EOVERFLOW), neither
+ * READABLE nor WRITEABLE (EINVAL).
+ */
+static int iommufd_ioas_map_check(u32 flags, u64 iova, u64 length)
+{
+	if (flags & ~IOMMUFD_MAP_FLAGS)
+		return -EOPNOTSUPP;
+	if (iova >= IOPT_ULONG_MAX || length >= IOPT_ULONG_MAX)
+		return -EOVERFLOW;
+	if (!(flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+	return 0;
+}
+
 /* IOMMU_IOAS_MAP, in iommufd_ioas_map()'s order. */
 int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 {
@@ -207,13 +223,11 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 	u64 iova = cmd->iova;
 	int rc;
 
-	if ((cmd->flags & ~IOMMUFD_MAP_FLAGS) || cmd->__reserved)
+	if (cmd->__reserved)
 		return -EOPNOTSUPP;
-	if (cmd->iova >= IOPT_ULONG_MAX || cmd->length >= IOPT_ULONG_MAX)
-		return -EOVERFLOW;
-	if (!(cmd->flags &
-	      (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
-		return -EINVAL;
+	rc = iommufd_ioas_map_check(cmd->flags, cmd->iova, cmd->length);
+	if (rc)
+		return rc;
 	ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (IS_ERR(ioas))
 		return (int)PTR_ERR(ioas);
@@ -247,13 +261,9 @@ int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd)
 	u64 iova = cmd->iova;
 	int rc;
 
-	if (cmd->flags & ~IOMMUFD_MAP_FLAGS)
-		return -EOPNOTSUPP;
-	if (cmd->iova >= IOPT_ULONG_MAX || cmd->length >= IOPT_ULONG_MAX)
-		return -EOVERFLOW;
-	if (!(cmd->flags &
-	      (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
-		return -EINVAL;
+	rc = iommufd_ioas_map_check(cmd->flags, cmd->iova, cmd->length);
+	if (rc)
+		return rc;
 	ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (IS_ERR(ioas))
 		return (int)PTR_ERR(ioas);

@@ -337,12 +337,7 @@ static int vfio_config_do_rw(struct vfio_pci_core_device *vdev,
 	u8 val[4];
 	size_t size;
 
-	if (count >= 4 && !(pos % 4))
-		size = 4;
-	else if (count >= 2 && !(pos % 2))
-		size = 2;
-	else
-		size = 1;
+	size = vfio_pci_access_size((u64)pos, count);
 
 	if (iswrite) {
 		if (copy_from_user(val, buf, size))

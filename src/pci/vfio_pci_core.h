@@ -181,6 +181,20 @@ void vfio_pci_atfork_prepare(void);
 void vfio_pci_atfork_parent(void);
 void vfio_pci_atfork_child(void);
 
+/*
+ * The piece of an access that vfio-pci does at once: the largest naturally
+ * aligned 4, 2 or 1 bytes (vfio_config_do_rw(), and 6.1's
+ * vfio_pci_core_do_io_rw()).
+ */
+static inline size_t vfio_pci_access_size(u64 pos, size_t count)
+{
+	if (count >= 4 && !(pos % 4))
+		return 4;
+	if (count >= 2 && !(pos % 2))
+		return 2;
+	return 1;
+}
+
 /* vfio_pci_match.c */
 int vfio_pci_core_match(struct vfio_device *core_vdev, const char *buf);
 

@@ -143,12 +143,7 @@ static ssize_t vfio_pci_do_io_rw(struct vfio_pci_core_device *vdev, int bar,
 			if (ret)
 				break;
 		} else {
-			if (count >= 4 && !(pos % 4))
-				size = 4;
-			else if (count >= 2 && !(pos % 2))
-				size = 2;
-			else
-				size = 1;
+			size = vfio_pci_access_size(pos, count);
 			ret = vfio_pci_trap_rw(vdev, bar, buf, pos,
 					       (unsigned int)size, iswrite);
 			if (ret)
