@@ -2,7 +2,7 @@
 /*
  * uvfio - run a program against emulated VFIO devices.
  *
- *   uvfio run [--device MODEL[,bdf=DDDD:BB:DD.F]]... -- CMD [ARGS...]
+ *   uvfio run [--device SPEC]... -- CMD [ARGS...]
  *
  * The tool creates the devices in its own emulated kernel first, so that a
  * bad spec fails here with one clear line rather than inside CMD. It writes
@@ -38,13 +38,19 @@
 #define EXIT_USAGE	2
 
 static const char usage_text[] =
-	"Usage: uvfio run [--device MODEL[,bdf=DDDD:BB:DD.F]]... -- CMD [ARGS...]\n"
+	"Usage: uvfio run [--device SPEC]... -- CMD [ARGS...]\n"
 	"       uvfio help | --help\n"
 	"       uvfio version\n"
 	"\n"
 	"Runs CMD with libuvfio-preload.so, which emulates the kernel's VFIO and\n"
-	"iommufd for it: /dev/iommu, /dev/vfio/devices/vfioN and their sysfs.\n"
+	"iommufd for it: /dev/iommu, /dev/vfio/vfio, /dev/vfio/<group>,\n"
+	"/dev/vfio/devices/vfioN and their sysfs.\n"
 	"Without --device there is one \"edu\" device, at 0000:00:04.0.\n"
+	"\n"
+	"SPEC: MODEL[,bdf=DDDD:BB:DD.F][,group=N][,ARGS] for a built-in model\n"
+	"(edu), or plugin=PATH.so[,bdf=...][,group=N][,ARGS] for a device model\n"
+	"of your own (see include/uvfio/device.h). Without bdf a device takes the\n"
+	"next free slot on bus 0; without group, an IOMMU group of its own.\n"
 	"\n"
 	"Exit status: CMD's, or 128+N when signal N killed it; 2 when uvfio\n"
 	"cannot run it.\n"
