@@ -125,7 +125,8 @@ install: all
 	ln -sf libuvfio.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libuvfio.so
 	install -m 755 $(PRELOAD) $(DESTDIR)$(PREFIX)/lib/uvfio/
-	install -m 644 $(PCFILE) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' uvfio.pc.in \
+		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/uvfio.pc
 	install -m 644 include/uvfio/*.h $(DESTDIR)$(PREFIX)/include/uvfio/
 	install -m 644 include/uvfio/uapi/*.h $(DESTDIR)$(PREFIX)/include/uvfio/uapi/
 
