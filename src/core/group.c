@@ -378,6 +378,8 @@ static struct vfio_group *__vfio_group_create(unsigned int id)
 	mutex_init(&group->device_lock);
 	INIT_LIST_HEAD(&group->device_list);
 	INIT_LIST_HEAD(&group->container_next);
+	mutex_init(&group->dma_owner_lock);
+	INIT_LIST_HEAD(&group->igroup_devices);
 	snprintf(group->node.path, sizeof(group->node.path), "/dev/vfio/%u",
 		 id);
 	group->node.mode = S_IFCHR | 0600;

@@ -109,6 +109,20 @@ struct vfio_group {
 	struct mutex device_lock;	/* protects device_list */
 	struct list_head device_list;
 	struct list_head vfio_next;	/* vfio_groups_lock in group.c */
+
+	/*
+	 * Bound cdevs own the group's DMA (iommu_device_claim_dma_owner()):
+	 * every member must be bound to the same iommufd. A leaf lock.
+	 */
+	struct mutex dma_owner_lock;
+	const void *dma_owner;		/* dma_owner_lock: that iommufd */
+	unsigned int dma_owner_cnt;	/* dma_owner_lock: bound members */
+	/*
+	 * The members share one page table (iommufd's igroup): the attached
+	 * iommufd_devices and their HWPT, under the owner's ictx->lock.
+	 */
+	struct list_head igroup_devices;
+	void *igroup_hwpt;
 };
 
 /* What an IOMMU driver for the legacy container implements (type1). */

@@ -145,6 +145,7 @@ struct iommufd_device {
 	struct iommufd_ctx *ictx;	/* immutable */
 	struct vfio_device *dev;	/* immutable */
 	struct iommufd_hwpt_paging *hwpt;	/* ictx->lock; NULL if detached */
+	struct list_head igroup_item;	/* ictx->lock; while attached */
 };
 void iommufd_device_destroy(struct iommufd_object *obj);
 int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);

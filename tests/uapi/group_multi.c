@@ -126,3 +126,58 @@ TEST(group, slot, functions_share_bus_reset)
 	ASSERT_TRUE(dev >= 0);
 	EXPECT_EQ(2, hot_reset_count(dev));
 }
+
+/*
+ * Bound cdevs own the group's DMA for their iommufd: a member binding to
+ * another iommufd is EPERM (iommufd_device_bind() ->
+ * iommu_device_claim_dma_owner()); once the first unbinds, it may.
+ */
+TEST(group, two_devices, members_bind_one_iommufd_eperm)
+{
+	int ictx_a = open_iommufd(), ictx_b = open_iommufd();
+	int dev_a, dev_b;
+
+	need_topology();
+	dev_a = open_cdev();
+	dev_b = open_cdev_path(TEST_CDEV2);
+	bind_ok(dev_a, ictx_a, NULL);
+	bind_err(EPERM, dev_b, ictx_b);
+	bind_ok(dev_b, ictx_a, NULL);
+	close(dev_a);
+	close(dev_b);
+	dev_b = open_cdev_path(TEST_CDEV2);
+	bind_ok(dev_b, ictx_b, NULL);
+}
+
+/*
+ * The members share one page table: attaching one to another IOAS than
+ * the other's is EINVAL (iommufd_hw_pagetable_attach()); a replace moves
+ * every attached member (iommufd_device_do_replace()), so the old
+ * automatic HWPT dies with it.
+ */
+TEST(group, two_devices, members_share_one_hwpt)
+{
+	int ictx = open_iommufd(), dev_a, dev_b;
+	uint32_t ioas1, ioas2, hwpt_a, hwpt_b, hwpt_new;
+
+	need_topology();
+	dev_a = open_cdev();
+	dev_b = open_cdev_path(TEST_CDEV2);
+	bind_ok(dev_a, ictx, NULL);
+	bind_ok(dev_b, ictx, NULL);
+	ioas_alloc_ok(ictx, &ioas1);
+	ioas_alloc_ok(ictx, &ioas2);
+	attach_ok(dev_a, ioas1, &hwpt_a);
+	attach_err(EINVAL, dev_b, ioas2);
+	attach_ok(dev_b, ioas1, &hwpt_b);
+	EXPECT_EQ(hwpt_a, hwpt_b);
+
+	attach_ok(dev_a, ioas2, &hwpt_new);
+	EXPECT_TRUE(hwpt_new != hwpt_a);
+	/* b moved too: nothing holds the old HWPT, and ioas1 is free. */
+	destroy_err(ENOENT, ictx, hwpt_a);
+	destroy_ok(ictx, ioas1);
+	/* b is on the new HWPT: attaching it there again changes nothing. */
+	attach_ok(dev_b, ioas2, &hwpt_b);
+	EXPECT_EQ(hwpt_new, hwpt_b);
+}
