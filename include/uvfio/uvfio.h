@@ -82,6 +82,14 @@ int uvfio_mmap(void *addr, size_t length, int prot, int flags, int fd,
 	       off_t offset, void **out);
 /* Closes @fd, emulated or not; the file dies with its last fd. */
 int uvfio_close(int fd);
+/*
+ * For a caller that closes an emulated fd itself (fclose() of a FILE over
+ * it): uvfio_close_begin() before the real close (-EBADF if @fd is not
+ * emulated), uvfio_close_end() after it. Together they do what
+ * uvfio_close() does.
+ */
+int uvfio_close_begin(int fd);
+void uvfio_close_end(int fd);
 /* Records that the real dup/dup2/dup3/F_DUPFD made @newfd from @oldfd. */
 void uvfio_dup_done(int oldfd, int newfd);
 

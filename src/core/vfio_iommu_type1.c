@@ -194,7 +194,7 @@ static long vfio_iommu_type1_get_info(struct vfio_iommu *iommu,
 	unsigned long minsz = offsetofend(struct vfio_iommu_type1_info,
 					  iova_pgsizes);
 	struct vfio_info_cap caps = {};
-	struct vfio_iommu_type1_info info;
+	struct vfio_iommu_type1_info info = {};
 	int ret;
 
 	if (copy_from_user(&info, uinfo, minsz))

@@ -87,6 +87,9 @@
 	X(void *, mmap64, (void *, size_t, int, int, int, off64_t))	\
 	X(int, munmap, (void *, size_t))				\
 	X(int, close, (int))						\
+	X(int, fclose, (FILE *))					\
+	X(off_t, lseek, (int, off_t, int))				\
+	X(off64_t, lseek64, (int, off64_t, int))			\
 	X(int, dup, (int))						\
 	X(int, dup2, (int, int))					\
 	X(int, dup3, (int, int, int))					\

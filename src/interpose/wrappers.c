@@ -837,6 +837,39 @@ WRAP_FD(ssize_t, pwrite64, uvfio_pwrite,
 WRAP_FD(int, close, uvfio_close, (int fd), (fd))
 
 /*
+ * fclose() closes its fd inside libc, out of our reach: the fd table is
+ * told before and after, so the emulated file dies with it as it would
+ * with close().
+ */
+UVFIO_EXPORT int fclose(FILE *stream)
+{
+	int fd = stream ? fileno(stream) : -1;
+	bool ours = fd >= 0 && !uvfio_close_begin(fd);
+	int ret = REAL(fclose)(stream);
+
+	if (ours)
+		uvfio_close_end(fd);
+	return ret;
+}
+
+/*
+ * No emulated file has an llseek op (vfio device, group, container and
+ * iommufd files alike), and the VFS then answers ESPIPE; the placeholder
+ * memfd would answer 0.
+ */
+#define WRAP_LSEEK(name, off_type)					\
+UVFIO_EXPORT off_type name(int fd, off_type offset, int whence)		\
+{									\
+	if (!uvfio_is_fd(fd))						\
+		return REAL(name)(fd, offset, whence);			\
+	errno = ESPIPE;							\
+	return -1;							\
+}
+
+WRAP_LSEEK(lseek, off_t)
+WRAP_LSEEK(lseek64, off64_t)
+
+/*
  * WRAP_FD_CHK - the fortified read twins, whose parameters are named fd,
  * count and buflen. A count larger than the buffer goes to the real
  * function, whose check ends the program.

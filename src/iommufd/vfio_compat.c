@@ -275,7 +275,7 @@ static int iommufd_vfio_iommu_get_info(struct iommufd_ctx *ictx,
 			    .version = 1 },
 		.avail = UINT32_MAX,
 	};
-	struct vfio_iommu_type1_info info;
+	struct vfio_iommu_type1_info info = {};
 	struct iommufd_ioas *ioas;
 	struct iopt_range *holes;
 	unsigned long alignment;

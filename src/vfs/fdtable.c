@@ -33,6 +33,7 @@
 struct fd_slot {
 	struct uvfio_file *file;	/* seq_cst xchg/load; see file comment */
 	unsigned long readers;		/* seq_cst inc; release dec */
+	struct uvfio_file *closing;	/* relaxed: the closer's own stash */
 };
 
 /*
@@ -178,29 +179,50 @@ bool uvfio_fd_is_open(int fd)
 }
 
 /*
- * close() of an fd: mark it closing, so concurrent calls get EBADF rather
- * than the placeholder; close the placeholder; then forget the number, unless
- * an open that the kernel gave the same number has already claimed it; and
- * put the file last, so a call still running on it keeps it alive.
- * Returns what the real close returned (0 or -errno).
+ * close() of an fd, in two halves around the real close: mark it closing,
+ * so concurrent calls get EBADF rather than the placeholder; (the caller
+ * closes the placeholder, with close() or fclose()); then forget the
+ * number, unless an open that the kernel gave the same number has already
+ * claimed it, and put the file last, so a call still running on it keeps
+ * it alive. begin returns -EBADF when @fd is not an emulated file.
  */
-int uvfio_fd_close(int fd)
+int uvfio_fd_close_begin(int fd)
 {
 	struct fd_slot *slot = fdt_slot(fd, false);
-	struct uvfio_file *file = NULL, *closing = FDT_CLOSING;
+	struct uvfio_file *file = slot ? fdt_slot_take(slot, FDT_CLOSING) :
+					 NULL;
+
+	if (!file)
+		return -EBADF;
+	__atomic_store_n(&slot->closing, file, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void uvfio_fd_close_end(int fd)
+{
+	struct fd_slot *slot = fdt_slot(fd, false);
+	struct uvfio_file *file, *closing = FDT_CLOSING;
+
+	if (!slot)
+		return;
+	file = __atomic_exchange_n(&slot->closing, NULL, __ATOMIC_RELAXED);
+	__atomic_compare_exchange_n(&slot->file, &closing, NULL, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+	uvfio_file_put(file);
+}
+
+/* Returns what the real close returned (0 or -errno). */
+int uvfio_fd_close(int fd)
+{
 	int saved = errno;
+	bool ours = !uvfio_fd_close_begin(fd);
 	int ret = 0;
 
-	if (slot)
-		file = fdt_slot_take(slot, FDT_CLOSING);
 	if (syscall(SYS_close, fd))
 		ret = -errno;
 	errno = saved;
-	if (slot)
-		__atomic_compare_exchange_n(&slot->file, &closing, NULL, false,
-					    __ATOMIC_SEQ_CST,
-					    __ATOMIC_RELAXED);
-	uvfio_file_put(file);
+	if (ours)
+		uvfio_fd_close_end(fd);
 	return ret;
 }
 

@@ -124,6 +124,16 @@ __export int uvfio_close(int fd)
 	return uvfio_fd_close(fd);
 }
 
+__export int uvfio_close_begin(int fd)
+{
+	return uvfio_fd_close_begin(fd);
+}
+
+__export void uvfio_close_end(int fd)
+{
+	uvfio_fd_close_end(fd);
+}
+
 __export void uvfio_dup_done(int oldfd, int newfd)
 {
 	uvfio_fd_dup_done(oldfd, newfd);

@@ -145,15 +145,25 @@ int copy_to_user(void __user *to, const void *from, size_t n)
 	return ret;
 }
 
+/*
+ * Reads in pieces that never cross a page, so a non-zero byte before an
+ * unmapped page is found (E2BIG) before the hole (EFAULT), as the kernel's
+ * word-by-word check finds it.
+ */
 int check_zeroed_user(const void __user *from, size_t size)
 {
+	const size_t page = 4096;
 	const char *p = from;
 	char buf[256];
 
 	while (size) {
 		size_t chunk = min_t(size_t, size, sizeof(buf));
-		int ret = copy_from_user(buf, p, chunk);
 
+		chunk = min_t(size_t, chunk,
+			      page - ((uintptr_t)p & (page - 1)));
+		int ret;
+
+		ret = copy_from_user(buf, p, chunk);
 		if (ret)
 			return ret;
 		for (size_t i = 0; i < chunk; i++)

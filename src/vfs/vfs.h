@@ -105,6 +105,8 @@ struct uvfio_file *uvfio_fget(int fd);
 bool uvfio_fd_tracked(int fd);
 bool uvfio_fd_is_open(int fd);
 int uvfio_fd_close(int fd);
+int uvfio_fd_close_begin(int fd);
+void uvfio_fd_close_end(int fd);
 void uvfio_fd_dup_done(int oldfd, int newfd);
 void uvfio_fdtable_atfork_child(void);
 

@@ -1071,3 +1071,29 @@ TEST(cdev, two_devices, share_auto_hwpt_on_one_ioas)
 	detach_ok(fd1);
 	destroy_err(ENOENT, ictx, hwpt0);
 }
+
+/*
+ * copy_struct_from_user() with a huge argsz: a non-zero byte in the tail
+ * before an unmapped page is E2BIG, found before the hole would be EFAULT
+ * (check_zeroed_user() reads word by word).
+ */
+TEST(cdev, edu, bind_tail_nonzero_before_hole_e2big)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *mem = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct vfio_device_bind_iommufd *bind;
+	int devfd = open_cdev(), iommufd = open_iommufd();
+
+	ASSERT_TRUE(mem != MAP_FAILED);
+	ASSERT_OK(munmap(mem + page, page));
+	bind = (void *)(mem + page - sizeof(*bind) - 16);
+	memset(bind, 0, sizeof(*bind) + 16);
+	bind->argsz = 0xffffffff;
+	bind->iommufd = iommufd;
+	mem[page - 8] = 1;
+	EXPECT_ERRNO(E2BIG, ioctl(devfd, VFIO_DEVICE_BIND_IOMMUFD, bind));
+	/* All zero up to the hole: now the hole answers. */
+	mem[page - 8] = 0;
+	EXPECT_ERRNO(EFAULT, ioctl(devfd, VFIO_DEVICE_BIND_IOMMUFD, bind));
+}

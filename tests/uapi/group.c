@@ -750,3 +750,49 @@ TEST(type1, edu, vaddr_update)
 	EXPECT_EQ(2 * T1_PAGE, _unmap_dma(l.container, 0, T1_IOVA,
 					  2 * T1_PAGE));
 }
+
+/* A FILE over the group: fclose() releases it as close() would. */
+TEST(group, edu, fclose_releases_group)
+{
+	char path[64];
+	FILE *f;
+	int g;
+
+	snprintf(path, sizeof(path), "/dev/vfio/%d", test_group_id());
+	f = fopen(path, "r+");
+	ASSERT_TRUE(f != NULL);
+	EXPECT_ERRNO(EBUSY, open(path, O_RDWR));
+	ASSERT_EQ(0, fclose(f));
+	g = open(path, O_RDWR);
+	EXPECT_TRUE(g >= 0);
+}
+
+/* vfio files have no llseek: lseek() is ESPIPE (observed on 6.1). */
+TEST(group, edu, lseek_espipe)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	int dev = get_device_fd(l.group);
+
+	ASSERT_TRUE(dev >= 0);
+	EXPECT_ERRNO(ESPIPE, lseek(dev, 0, SEEK_SET));
+	EXPECT_ERRNO(ESPIPE, lseek(dev, 0, SEEK_CUR));
+	EXPECT_ERRNO(ESPIPE, lseek(l.group, 0, SEEK_SET));
+	EXPECT_ERRNO(ESPIPE, lseek(l.container, 0, SEEK_SET));
+}
+
+/*
+ * type1 GET_INFO with argsz covering cap_offset but not the caps: the
+ * fixed part goes back whole, cap_offset as 0 (the kernel starts from a
+ * zeroed struct), and argsz grows.
+ */
+TEST(type1, edu, get_info_short_buffer_zero_cap_offset)
+{
+	struct legacy l = legacy_setup(VFIO_TYPE1v2_IOMMU);
+	struct vfio_iommu_type1_info info;
+
+	memset(&info, 0xaa, sizeof(info));
+	info.argsz = sizeof(info);
+	ASSERT_OK(ioctl(l.container, VFIO_IOMMU_GET_INFO, &info));
+	EXPECT_TRUE(info.argsz > sizeof(info));
+	EXPECT_EQ(0, info.cap_offset);
+}
