@@ -120,6 +120,14 @@ int uvfio_sysfs_populate(const char *root);
 int uvfio_sysfs_set_root(const char *root);
 int uvfio_path_redirect(const char *path, char *buf, size_t size);
 
+/*
+ * uvfio_path_overlay - for a host directory the emulation adds entries to
+ * (/sys/bus/pci/devices, /sys/kernel/iommu_groups, ...): write the tree's
+ * directory at the same place to @buf and return 1; 0 if there is none.
+ * A directory listing shows the host's entries, then the tree's others.
+ */
+int uvfio_path_overlay(const char *path, char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -66,6 +66,7 @@
 	  (int, const char *, char *, size_t, size_t))			\
 	X(DIR *, opendir, (const char *))				\
 	X(struct dirent *, readdir, (DIR *))				\
+	X(int, closedir, (DIR *))					\
 	X(struct dirent64 *, readdir64, (DIR *))			\
 	X(int, access, (const char *, int))				\
 	X(int, faccessat, (int, const char *, int, int))		\

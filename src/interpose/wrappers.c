@@ -39,6 +39,7 @@
 #define _GNU_SOURCE
 #endif
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -696,37 +697,132 @@ static int path_prepare(const char **path, char *buf, int node_ret)
 	return ret ? ret : CALL_REAL;
 }
 
+/*
+ * Host directories that the emulation adds entries to (/sys/bus/pci/devices,
+ * which DPDK and SPDK scan, /sys/kernel/iommu_groups, /sys/module, ...) are
+ * listed as the host's entries, then the tree's other ones: each such open
+ * directory has the tree's directory open beside it. Few are open at once;
+ * overlay_lock protects the table, and nr_overlays (atomic) lets readdir
+ * skip it entirely while none is open.
+ */
+#define MAX_OVERLAYS	32
+
+static struct {
+	DIR *host, *tree;
+} overlays[MAX_OVERLAYS];			/* overlay_lock */
+static pthread_mutex_t overlay_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int nr_overlays;		/* atomic */
+
+static void overlay_add(DIR *host, const char *path)
+{
+	char tree_path[PATH_MAX];
+	DIR *tree;
+
+	if (uvfio_path_overlay(path, tree_path, sizeof(tree_path)) != 1)
+		return;
+	tree = REAL(opendir)(tree_path);
+	if (!tree)
+		return;
+	pthread_mutex_lock(&overlay_lock);
+	for (int i = 0; i < MAX_OVERLAYS; i++) {
+		if (!overlays[i].host) {
+			overlays[i].host = host;
+			overlays[i].tree = tree;
+			__atomic_add_fetch(&nr_overlays, 1, __ATOMIC_RELEASE);
+			tree = NULL;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&overlay_lock);
+	if (tree)
+		REAL(closedir)(tree);	/* table full: the host's entries only */
+}
+
+/* The tree directory beside @host, or NULL. */
+static DIR *overlay_find(DIR *host, bool remove)
+{
+	DIR *tree = NULL;
+
+	if (!__atomic_load_n(&nr_overlays, __ATOMIC_ACQUIRE))
+		return NULL;
+	pthread_mutex_lock(&overlay_lock);
+	for (int i = 0; i < MAX_OVERLAYS; i++) {
+		if (overlays[i].host == host) {
+			tree = overlays[i].tree;
+			if (remove) {
+				overlays[i].host = NULL;
+				overlays[i].tree = NULL;
+				__atomic_sub_fetch(&nr_overlays, 1,
+						   __ATOMIC_RELEASE);
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&overlay_lock);
+	return tree;
+}
+
 UVFIO_EXPORT DIR *opendir(const char *path)
 {
 	char buf[PATH_MAX];
+	DIR *dir;
 	int ret;
 
 	path = launder(path);
 	/* Whatever the tree under the root holds there, a node is no dir. */
 	ret = path_prepare(&path, buf, -ENOTDIR);
-	if (ret == CALL_REAL)
-		return REAL(opendir)(path);
-	errno = -ret;
-	return NULL;
+	if (ret != CALL_REAL) {
+		errno = -ret;
+		return NULL;
+	}
+	dir = REAL(opendir)(path);
+	if (dir && path != buf)
+		overlay_add(dir, path);
+	return dir;
+}
+
+UVFIO_EXPORT int closedir(DIR *dir)
+{
+	DIR *tree = overlay_find(dir, true);
+
+	if (tree)
+		REAL(closedir)(tree);
+	return REAL(closedir)(dir);
+}
+
+/* Whether the host directory @host already has an entry @name. */
+static bool overlay_host_has(DIR *host, const char *name)
+{
+	int saved = errno;
+	bool has = !REAL(faccessat)(dirfd(host), name, F_OK,
+				     AT_SYMLINK_NOFOLLOW);
+
+	errno = saved;
+	return has;
 }
 
 /*
- * readdir and readdir64 pass through for now: a directory inside the
- * emulated trees was opened under the root, so its listing is already the
- * emulated one. They are here for the directories that stay the host's but
- * must also list what the emulation adds: /sys/bus/pci/devices (which DPDK
- * and SPDK scan for devices), /sys/kernel/iommu_groups, /dev/vfio, /dev and
- * /dev/char. Merging those entries in needs no change to the export list.
+ * The tree's entries follow the host's end; "." and "..", and names the
+ * host has too (the redirect already sends those to the tree), are skipped.
  */
-UVFIO_EXPORT struct dirent *readdir(DIR *dir)
-{
-	return REAL(readdir)(dir);
+#define WRAP_READDIR(name, dirent_t)					\
+UVFIO_EXPORT struct dirent_t *name(DIR *dir)				\
+{									\
+	struct dirent_t *e = REAL(name)(dir);				\
+	DIR *tree;							\
+									\
+	if (e || !(tree = overlay_find(dir, false)))			\
+		return e;						\
+	while ((e = REAL(name)(tree))) {				\
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&	\
+		    !overlay_host_has(dir, e->d_name))			\
+			return e;					\
+	}								\
+	return NULL;							\
 }
 
-UVFIO_EXPORT struct dirent64 *readdir64(DIR *dir)
-{
-	return REAL(readdir64)(dir);
-}
+WRAP_READDIR(readdir, dirent)
+WRAP_READDIR(readdir64, dirent64)
 
 /*
  * An emulated node is readable and writable by the process, whatever owner

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vfs.h"
 #include <uvfio/uvfio.h>
@@ -106,4 +107,31 @@ __export int uvfio_path_redirect(const char *path, char *buf, size_t size)
 	if (len < 0 || (size_t)len >= size)
 		return -ENAMETOOLONG;
 	return 1;
+}
+
+/*
+ * A host directory the emulation adds entries to (/sys/bus/pci/devices,
+ * /sys/kernel/iommu_groups, /sys/devices/pci0000:00, /sys/module, ...):
+ * if the tree has a directory at @path, write its location to @buf and
+ * return 1, else 0. Paths already redirected never get here.
+ */
+__export int uvfio_path_overlay(const char *path, char *buf, size_t size)
+{
+	const char *root = uvfio_sysfs_root();
+	char norm[4096];
+	struct stat st;
+	int len, saved = errno, ret;
+
+	if (!root || !path ||
+	    (strncmp(path, "/sys/", 5) && strncmp(path, "/dev/", 5) &&
+	     strcmp(path, "/dev") && strcmp(path, "/sys")))
+		return 0;
+	if (uvfio_path_normalize(path, norm, sizeof(norm)))
+		return 0;
+	len = snprintf(buf, size, "%s%s", root, norm);
+	if (len < 0 || (size_t)len >= size)
+		return 0;
+	ret = !stat(buf, &st) && S_ISDIR(st.st_mode);
+	errno = saved;
+	return ret;
 }

@@ -181,3 +181,33 @@ TEST(group, two_devices, members_share_one_hwpt)
 	attach_ok(dev_b, ioas2, &hwpt_b);
 	EXPECT_EQ(hwpt_new, hwpt_b);
 }
+
+static bool dir_lists(const char *dir, const char *name)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d = opendir(dir);
+
+	ASSERT_TRUE(d != NULL);
+	while ((de = readdir(d)))
+		found |= !strcmp(de->d_name, name);
+	closedir(d);
+	return found;
+}
+
+/*
+ * A scan of /sys/bus/pci/devices (DPDK's, SPDK's) finds every emulated
+ * device, at addresses the host lacks too; /sys/kernel/iommu_groups lists
+ * the groups, and the host's own entries stay.
+ */
+TEST(group, two_devices, sysfs_listings_show_emulated_devices)
+{
+	need_topology();
+	EXPECT_TRUE(dir_lists("/sys/bus/pci/devices", BDF_SLOT0));
+	EXPECT_TRUE(dir_lists("/sys/bus/pci/devices", BDF_SLOT1));
+	EXPECT_TRUE(dir_lists("/sys/bus/pci/devices/", BDF_B));
+	EXPECT_TRUE(dir_lists("/sys/kernel/iommu_groups", "1"));
+	EXPECT_TRUE(dir_lists("/sys/module", "vfio_pci"));
+	/* The host's entries are still there: "." at least, and its CPU. */
+	EXPECT_TRUE(dir_lists("/sys/devices/system/cpu", "cpu0"));
+}
