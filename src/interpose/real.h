@@ -89,6 +89,8 @@
 	X(int, munmap, (void *, size_t))				\
 	X(int, close, (int))						\
 	X(int, fclose, (FILE *))					\
+	X(int, close_range, (unsigned int, unsigned int, int))		\
+	X(void, closefrom, (int))					\
 	X(off_t, lseek, (int, off_t, int))				\
 	X(off64_t, lseek64, (int, off64_t, int))			\
 	X(int, dup, (int))						\

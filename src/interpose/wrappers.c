@@ -40,6 +40,7 @@
 #endif
 #include <dirent.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -946,6 +947,75 @@ UVFIO_EXPORT int fclose(FILE *stream)
 	if (ours)
 		uvfio_close_end(fd);
 	return ret;
+}
+
+/*
+ * close_range() and closefrom() close many fds inside the kernel: every
+ * emulated fd in the range is marked closing before and forgotten after,
+ * as close() does one by one. The fd table holds numbers below 1 << 20.
+ */
+#define FDT_LIMIT	(1u << 20)
+
+struct closing_fds {
+	int *fds;
+	unsigned int nr, cap;
+};
+
+/* Marks every emulated fd in [first, last] closing; remembers which. */
+static void close_range_begin(unsigned int first, unsigned int last,
+			      struct closing_fds *c)
+{
+	unsigned int end = last < FDT_LIMIT ? last : FDT_LIMIT - 1;
+
+	for (unsigned int fd = first; fd <= end; fd++) {
+		if (!uvfio_is_fd((int)fd))
+			continue;
+		if (c->nr == c->cap) {
+			unsigned int cap = c->cap ? 2 * c->cap : 16;
+			int *grown = realloc(c->fds, cap * sizeof(*grown));
+
+			if (!grown)
+				break;	/* those left stay known: as before */
+			c->fds = grown;
+			c->cap = cap;
+		}
+		if (!uvfio_close_begin((int)fd))
+			c->fds[c->nr++] = (int)fd;
+	}
+}
+
+static void close_range_end(struct closing_fds *c)
+{
+	int saved = errno;
+
+	for (unsigned int i = 0; i < c->nr; i++)
+		uvfio_close_end(c->fds[i]);
+	free(c->fds);
+	errno = saved;
+}
+
+UVFIO_EXPORT int close_range(unsigned int first, unsigned int last,
+			     int flags)
+{
+	struct closing_fds c = {};
+	int ret;
+
+	/* Only marking close-on-exec, or a range the kernel refuses. */
+	if ((flags & CLOSE_RANGE_CLOEXEC) || first > last)
+		return REAL(close_range)(first, last, flags);
+	close_range_begin(first, last, &c);
+	ret = REAL(close_range)(first, last, flags);
+	close_range_end(&c);
+	return ret;
+}
+
+UVFIO_EXPORT void closefrom(int lowfd)
+{
+	struct closing_fds c = {};
+
+	close_range_begin(lowfd < 0 ? 0 : (unsigned int)lowfd, ~0u, &c);
+	REAL(closefrom)(lowfd);
+	close_range_end(&c);
 }
 
 /*

@@ -796,3 +796,16 @@ TEST(type1, edu, get_info_short_buffer_zero_cap_offset)
 	EXPECT_TRUE(info.argsz > sizeof(info));
 	EXPECT_EQ(0, info.cap_offset);
 }
+
+/* close_range() closes the group fd: it is free again, the fd is EBADF. */
+TEST(group, edu, close_range_releases_group)
+{
+	char path[64];
+	int g = open_group(), g2;
+
+	snprintf(path, sizeof(path), "/dev/vfio/%d", test_group_id());
+	ASSERT_OK(close_range((unsigned int)g, (unsigned int)g, 0));
+	EXPECT_ERRNO(EBADF, ioctl(g, VFIO_GROUP_GET_STATUS, NULL));
+	g2 = open(path, O_RDWR);
+	EXPECT_TRUE(g2 >= 0);
+}
