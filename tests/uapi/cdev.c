@@ -1074,7 +1074,7 @@ TEST(cdev, two_devices, share_auto_hwpt_on_one_ioas)
 
 /*
  * copy_struct_from_user() with a huge argsz: a non-zero byte in the tail
- * before an unmapped page is E2BIG, found before the hole would be EFAULT
+ * before an inaccessible page is E2BIG, found before the hole would be EFAULT
  * (check_zeroed_user() reads word by word).
  */
 TEST(cdev, edu, bind_tail_nonzero_before_hole_e2big)
@@ -1086,7 +1086,8 @@ TEST(cdev, edu, bind_tail_nonzero_before_hole_e2big)
 	int devfd = open_cdev(), iommufd = open_iommufd();
 
 	ASSERT_TRUE(mem != MAP_FAILED);
-	ASSERT_OK(munmap(mem + page, page));
+	/* An inaccessible page that nothing else can be mapped into. */
+	ASSERT_OK(mprotect(mem + page, page, PROT_NONE));
 	bind = (void *)(mem + page - sizeof(*bind) - 16);
 	memset(bind, 0, sizeof(*bind) + 16);
 	bind->argsz = 0xffffffff;
