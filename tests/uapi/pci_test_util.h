@@ -37,6 +37,7 @@
 #include <uvfio/uapi/vfio.h>
 
 #include "harness.h"
+#include "vfio_test_util.h"	/* expect_map_failed() */
 
 #define PCI_REGION(index)	((uint64_t)(index) << VFIO_PCI_OFFSET_SHIFT)
 #define PCI_CFG			PCI_REGION(VFIO_PCI_CONFIG_REGION_INDEX)
@@ -226,31 +227,6 @@ static inline int irq_info(int fd, uint32_t index, struct vfio_irq_info *info)
 	info->argsz = sizeof(*info);
 	info->index = index;
 	return ioctl(fd, VFIO_DEVICE_GET_IRQ_INFO, info);
-}
-
-/* mmap() that must fail with exactly @err. */
-static inline bool expect_map_failed(int err, int fd, size_t len, int prot,
-				     int flags, off_t off)
-{
-	void *p;
-
-	errno = 0;
-	p = mmap(NULL, len, prot, flags, fd, off);
-	if (p != MAP_FAILED) {
-		harness_report("mmap(0x%llx): expected %s, got a mapping",
-			       (unsigned long long)off, strerrorname_np(err));
-		harness_failed = 1;
-		munmap(p, len);
-		return false;
-	}
-	if (errno != err) {
-		harness_report("mmap(0x%llx): expected %s, got %s",
-			       (unsigned long long)off, strerrorname_np(err),
-			       strerrorname_np(errno));
-		harness_failed = 1;
-		return false;
-	}
-	return true;
 }
 
 /* ---------------- SET_IRQS ---------------- */

@@ -247,15 +247,16 @@ static inline bool expect_map_failed(int err, int fd, size_t len, int prot,
 	errno = 0;
 	p = mmap(NULL, len, prot, flags, fd, off);
 	if (p != MAP_FAILED) {
-		harness_report("mmap: expected MAP_FAILED/%s, got a mapping",
-			       strerrorname_np(err));
+		harness_report("mmap(0x%llx): expected MAP_FAILED/%s, got a mapping",
+			       (unsigned long long)off, strerrorname_np(err));
 		harness_failed = 1;
 		munmap(p, len);
 		return false;
 	}
 	if (errno != err) {
-		harness_report("mmap: expected MAP_FAILED/%s, got %s",
-			       strerrorname_np(err), strerrorname_np(errno));
+		harness_report("mmap(0x%llx): expected MAP_FAILED/%s, got %s",
+			       (unsigned long long)off, strerrorname_np(err),
+			       strerrorname_np(errno));
 		harness_failed = 1;
 		return false;
 	}
